@@ -1,0 +1,104 @@
+import { Inject, Injectable } from '@nestjs/common';
+import * as oauth from 'oauth4webapi';
+import { AppError, ErrorCode } from '../common/app-error';
+import { airtableConfig, type AirtableConfig } from '../config/airtable.config';
+import type { TokenSet } from './token-set';
+import { upstreamFetch } from './upstream-fetch';
+
+/**
+ * Airtable's OAuth endpoints, through oauth4webapi. Airtable publishes no discovery document, so the
+ * authorization server is described from configuration.
+ */
+@Injectable()
+export class AirtableOAuthClient {
+  private readonly server: oauth.AuthorizationServer;
+  private readonly client: oauth.Client;
+  private readonly clientAuth: oauth.ClientAuth;
+  private readonly options: oauth.TokenEndpointRequestOptions;
+  /** Everything in the authorize URL that is the same for every login, computed once. */
+  private readonly authorizePrefix: string;
+
+  constructor(@Inject(airtableConfig.KEY) private readonly config: AirtableConfig) {
+    this.server = {
+      issuer: config.issuer,
+      authorization_endpoint: config.authorizeUrl.href,
+      token_endpoint: config.tokenUrl.href,
+    };
+    this.client = { client_id: config.clientId };
+    // A secret means HTTP Basic is required; without one it is forbidden and client_id goes in the body.
+    this.clientAuth = config.clientSecret ? oauth.ClientSecretBasic(config.clientSecret) : oauth.None();
+    this.options = {
+      // Configuration only allows http:// for loopback hosts (the local sandbox).
+      [oauth.allowInsecureRequests]: config.tokenUrl.protocol === 'http:',
+      [oauth.customFetch]: (url, init) => upstreamFetch(url, init as RequestInit, config),
+    };
+    const fixed = new URLSearchParams({
+      client_id: config.clientId,
+      redirect_uri: config.redirectUri.href,
+      response_type: 'code',
+      scope: config.scopes,
+      code_challenge_method: 'S256',
+    });
+    const url = new URL(config.authorizeUrl);
+    url.search = '';
+    this.authorizePrefix = `${url.href}?${fixed.toString()}`;
+  }
+
+  authorizationUrl(state: string, codeChallenge: string): string {
+    return `${this.authorizePrefix}&state=${state}&code_challenge=${codeChallenge}`;
+  }
+
+  /** Exchanges the callback's code; `callback` must already be checked (state, binding, iss). */
+  async exchangeCode(callback: URLSearchParams, expectedState: string, codeVerifier: string): Promise<TokenSet> {
+    return this.tokenCall(async () => {
+      const params = oauth.validateAuthResponse(this.server, this.client, callback, expectedState);
+      const response = await oauth.authorizationCodeGrantRequest(
+        this.server,
+        this.client,
+        this.clientAuth,
+        params,
+        this.config.redirectUri.href,
+        codeVerifier,
+        this.options,
+      );
+      return oauth.processAuthorizationCodeResponse(this.server, this.client, response);
+    });
+  }
+
+  private async tokenCall(call: () => Promise<oauth.TokenEndpointResponse>): Promise<TokenSet> {
+    let body: oauth.TokenEndpointResponse;
+    try {
+      body = await call();
+    } catch (error) {
+      throw toAppError(error);
+    }
+    return toTokenSet(body, Date.now());
+  }
+}
+
+function toAppError(error: unknown): AppError {
+  if (error instanceof AppError) return error;
+  if (error instanceof oauth.ResponseBodyError && error.status < 500) {
+    return new AppError(ErrorCode.TokenExchangeFailed, 'Airtable did not accept the sign-in. Please try again.', {
+      cause: error.error,
+    });
+  }
+  return new AppError(ErrorCode.UpstreamError, "Airtable's token endpoint sent an invalid response.", {
+    cause: error instanceof Error ? error.name : undefined,
+  });
+}
+
+/** oauth4webapi checked the JSON object and the access_token; Airtable's contract needs more. */
+function toTokenSet(body: oauth.TokenEndpointResponse, receivedAt: number): TokenSet {
+  const invalid = () => new AppError(ErrorCode.UpstreamError, "Airtable's token endpoint sent an invalid response.");
+  if (body.token_type !== 'bearer') throw invalid();
+  if (typeof body.expires_in !== 'number' || body.expires_in <= 0) throw invalid();
+  const refreshExpiresIn = body.refresh_expires_in;
+  return {
+    accessToken: body.access_token,
+    refreshToken: body.refresh_token,
+    scopes: body.scope ? body.scope.split(' ') : [],
+    expiresAt: receivedAt + body.expires_in * 1000,
+    refreshExpiresAt: typeof refreshExpiresIn === 'number' ? receivedAt + refreshExpiresIn * 1000 : undefined,
+  };
+}

@@ -1,0 +1,48 @@
+import { AppError, ErrorCode } from '../common/app-error';
+
+export interface UpstreamLimits {
+  timeoutMs: number;
+  maxResponseBytes: number;
+}
+
+/**
+ * Every call to Airtable goes through here: a fixed timeout covering headers and body, redirects
+ * never followed, and the body read up to a cap and buffered. Failures become AppErrors whose
+ * messages hold nothing of the upstream response.
+ */
+export async function upstreamFetch(url: string | URL, init: RequestInit, limits: UpstreamLimits): Promise<Response> {
+  const signal = AbortSignal.timeout(limits.timeoutMs);
+  try {
+    const response = await fetch(url, { ...init, redirect: 'manual', signal });
+    const body = await readCapped(response, limits.maxResponseBytes);
+    return new Response(body.length === 0 ? null : body, { status: response.status, headers: response.headers });
+  } catch (error) {
+    if (error instanceof AppError) throw error;
+    if (signal.aborted) throw new AppError(ErrorCode.UpstreamTimeout, 'Airtable did not answer in time.', { cause: error });
+    throw new AppError(ErrorCode.UpstreamUnavailable, 'Airtable could not be reached.', { cause: error });
+  }
+}
+
+async function readCapped(response: Response, maxBytes: number): Promise<Uint8Array> {
+  const declared = Number(response.headers.get('content-length'));
+  if (declared > maxBytes) {
+    await response.body?.cancel();
+    throw tooLarge();
+  }
+  if (!response.body) return new Uint8Array(0);
+  const chunks: Uint8Array[] = [];
+  let size = 0;
+  for await (const chunk of response.body) {
+    size += chunk.length;
+    if (size > maxBytes) {
+      await response.body.cancel().catch(() => undefined);
+      throw tooLarge();
+    }
+    chunks.push(chunk);
+  }
+  return Buffer.concat(chunks);
+}
+
+function tooLarge(): AppError {
+  return new AppError(ErrorCode.UpstreamError, 'Airtable sent a response that is too large.');
+}

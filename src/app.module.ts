@@ -1,0 +1,22 @@
+import { Module } from '@nestjs/common';
+import { ConfigModule } from '@nestjs/config';
+import { APP_FILTER } from '@nestjs/core';
+import { AuthModule } from './auth/auth.module';
+import { AppErrorFilter } from './common/app-error.filter';
+import { CommonModule } from './common/common.module';
+import { airtableConfig } from './config/airtable.config';
+import { appConfig } from './config/app.config';
+import { authConfig } from './config/auth.config';
+import { HomeModule } from './home/home.module';
+
+@Module({
+  imports: [
+    ConfigModule.forRoot({ isGlobal: true, load: [appConfig, airtableConfig, authConfig] }),
+    CommonModule,
+    AuthModule,
+    HomeModule,
+  ],
+  // Registered as a provider (not in main.ts) so tests run the same error pipeline as production.
+  providers: [{ provide: APP_FILTER, useClass: AppErrorFilter }],
+})
+export class AppModule {}

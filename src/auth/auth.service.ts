@@ -1,0 +1,70 @@
+import { Inject, Injectable } from '@nestjs/common';
+import { AirtableApiClient } from '../airtable/airtable-api.client';
+import { AirtableOAuthClient } from '../airtable/airtable-oauth.client';
+import { AppError, ErrorCode } from '../common/app-error';
+import { hmac, RANDOM_TOKEN_PATTERN, randomToken } from '../common/random';
+import { airtableConfig, type AirtableConfig } from '../config/airtable.config';
+import { appConfig, type AppConfig } from '../config/app.config';
+import type { Session } from '../sessions/session.store';
+import { parseCallback } from './callback-params';
+import { PendingAuthStore } from './pending-auth.store';
+import { s256CodeChallenge } from './pkce';
+import { safeReturnTo } from './return-to';
+
+export interface LoginStart {
+  authorizeUrl: string;
+  /** The browser-binding nonce for the cookie; reused when the browser has one, so parallel tabs all work. */
+  bindingNonce: string;
+}
+
+export interface LoginResult {
+  session: Session;
+  returnTo: string;
+}
+
+/** The authorization code flow with PKCE: starting a login and finishing it from the callback. */
+@Injectable()
+export class AuthService {
+  constructor(
+    private readonly pending: PendingAuthStore,
+    private readonly oauth: AirtableOAuthClient,
+    private readonly api: AirtableApiClient,
+    @Inject(appConfig.KEY) private readonly app: AppConfig,
+    @Inject(airtableConfig.KEY) private readonly airtable: AirtableConfig,
+  ) {}
+
+  async startLogin(bindingNonce: string | undefined, returnTo: string | undefined): Promise<LoginStart> {
+    const nonce = bindingNonce && RANDOM_TOKEN_PATTERN.test(bindingNonce) ? bindingNonce : randomToken();
+    const state = randomToken();
+    // 43 base64url characters: within Airtable's 43-128 and free of the `~` it rejects.
+    const codeVerifier = randomToken();
+    await this.pending.save(state, {
+      codeVerifier,
+      bindingHash: this.bindingHash(nonce),
+      returnTo: safeReturnTo(returnTo),
+      createdAt: Date.now(),
+    });
+    return { authorizeUrl: this.oauth.authorizationUrl(state, s256CodeChallenge(codeVerifier)), bindingNonce: nonce };
+  }
+
+  async completeLogin(rawQuery: string, bindingNonce: string | undefined): Promise<LoginResult> {
+    const callback = parseCallback(rawQuery, this.airtable.issuer);
+    const request = await this.pending.take(callback.state, bindingNonce ? this.bindingHash(bindingNonce) : '');
+    if (callback.kind === 'error') {
+      // Airtable's error_description is never shown: it is for developers and could carry markup.
+      throw callback.error === 'access_denied'
+        ? new AppError(ErrorCode.AccessDenied, 'Access to Airtable was not granted.')
+        : new AppError(ErrorCode.AuthorizationFailed, 'Airtable could not complete the sign-in. Please try again.');
+    }
+    const tokens = await this.oauth.exchangeCode(callback.params, callback.state, request.codeVerifier);
+    const user = await this.api.whoami(tokens.accessToken);
+    return {
+      session: { userId: user.id, email: user.email, scopes: tokens.scopes, tokens, createdAt: Date.now() },
+      returnTo: request.returnTo,
+    };
+  }
+
+  private bindingHash(nonce: string): string {
+    return hmac(this.app.sessionSecret, nonce);
+  }
+}

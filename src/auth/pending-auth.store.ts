@@ -1,0 +1,62 @@
+import { CACHE_MANAGER } from '@nestjs/cache-manager';
+import { Inject, Injectable } from '@nestjs/common';
+import type { Cache } from 'cache-manager';
+import type { Keyv } from 'keyv';
+import { AppError, ErrorCode } from '../common/app-error';
+import { safeEqual } from '../common/random';
+import { authConfig, type AuthConfig } from '../config/auth.config';
+
+/** One login in progress, stored under its state until the callback arrives or the TTL ends it. */
+export interface PendingAuthRequest {
+  codeVerifier: string;
+  /** HMAC of the nonce in the browser's binding cookie: only that browser can finish this login. */
+  bindingHash: string;
+  returnTo: string;
+  createdAt: number;
+}
+
+const PREFIX = 'auth:';
+
+@Injectable()
+export class PendingAuthStore {
+  private readonly keyv: Keyv;
+
+  constructor(
+    @Inject(CACHE_MANAGER) private readonly cache: Cache,
+    @Inject(authConfig.KEY) private readonly config: AuthConfig,
+  ) {
+    this.keyv = cache.stores[0];
+  }
+
+  async save(state: string, request: PendingAuthRequest): Promise<void> {
+    await this.guard(() => this.cache.set(PREFIX + state, request, this.config.requestTtlMs));
+  }
+
+  /**
+   * Removes and returns the pending request, but only for the browser that started it: a request with
+   * another browser's binding leaves the entry untouched, so a forged callback cannot cancel a login.
+   */
+  async take(state: string, bindingHash: string): Promise<PendingAuthRequest> {
+    const request = await this.guard(() => this.cache.get<PendingAuthRequest>(PREFIX + state));
+    if (!request) throw new AppError(ErrorCode.InvalidState, 'This sign-in link has expired or was already used.');
+    if (!safeEqual(request.bindingHash, bindingHash)) {
+      throw new AppError(ErrorCode.BrowserMismatch, 'This sign-in was started in another browser. Please start again here.');
+    }
+    // The single-use gate: of concurrent callbacks for one state, only the one whose delete removed
+    // the entry goes on (cache-manager's del() always says true, Keyv's delete() does not).
+    const removed = await this.guard(() => this.keyv.delete(PREFIX + state));
+    if (!removed) throw new AppError(ErrorCode.InvalidState, 'This sign-in link has expired or was already used.');
+    return request;
+  }
+
+  /** Fail closed: without the store there is no state or PKCE check, so there is no login. */
+  private async guard<T>(operation: () => Promise<T>): Promise<T> {
+    try {
+      return await operation();
+    } catch (error) {
+      throw new AppError(ErrorCode.StoreUnavailable, 'Sign-in is unavailable right now. Please try again shortly.', {
+        cause: error,
+      });
+    }
+  }
+}

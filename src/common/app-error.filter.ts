@@ -1,0 +1,94 @@
+import { ArgumentsHost, Catch, ExceptionFilter, HttpException, HttpStatus, Logger } from '@nestjs/common';
+import { HttpAdapterHost } from '@nestjs/core';
+import { AppError, ErrorCode } from './app-error';
+import type { HttpRequest } from './http-exchange';
+import { html, page } from './html';
+
+const STATUS: Record<ErrorCode, number> = {
+  [ErrorCode.InvalidRequest]: HttpStatus.BAD_REQUEST,
+  [ErrorCode.InvalidState]: HttpStatus.BAD_REQUEST,
+  [ErrorCode.BrowserMismatch]: HttpStatus.BAD_REQUEST,
+  [ErrorCode.IssuerMismatch]: HttpStatus.BAD_REQUEST,
+  [ErrorCode.AccessDenied]: HttpStatus.FORBIDDEN,
+  [ErrorCode.AuthorizationFailed]: HttpStatus.BAD_GATEWAY,
+  [ErrorCode.TokenExchangeFailed]: HttpStatus.BAD_REQUEST,
+  [ErrorCode.Unauthenticated]: HttpStatus.UNAUTHORIZED,
+  [ErrorCode.ForbiddenOrigin]: HttpStatus.FORBIDDEN,
+  [ErrorCode.NotFound]: HttpStatus.NOT_FOUND,
+  [ErrorCode.UpstreamError]: HttpStatus.BAD_GATEWAY,
+  [ErrorCode.UpstreamTimeout]: HttpStatus.GATEWAY_TIMEOUT,
+  [ErrorCode.UpstreamUnavailable]: HttpStatus.BAD_GATEWAY,
+  [ErrorCode.StoreUnavailable]: HttpStatus.SERVICE_UNAVAILABLE,
+  [ErrorCode.Internal]: HttpStatus.INTERNAL_SERVER_ERROR,
+};
+
+/** Errors where starting the login again is the way out. */
+const RETRY_LOGIN = new Set<ErrorCode>([
+  ErrorCode.InvalidState,
+  ErrorCode.BrowserMismatch,
+  ErrorCode.AccessDenied,
+  ErrorCode.AuthorizationFailed,
+  ErrorCode.TokenExchangeFailed,
+  ErrorCode.Unauthenticated,
+]);
+
+export const LOGIN_PATH = '/auth/login';
+
+/**
+ * The one place that maps errors to HTTP: a status, a stable code and a fixed human message, as JSON,
+ * or as a small HTML page for browsers (requests that accept text/html). Nothing of the request is
+ * echoed, and no error response may be cached.
+ */
+@Catch()
+export class AppErrorFilter implements ExceptionFilter {
+  private readonly logger = new Logger('Errors');
+
+  constructor(private readonly adapterHost: HttpAdapterHost) {}
+
+  catch(exception: unknown, host: ArgumentsHost): void {
+    const { httpAdapter } = this.adapterHost;
+    const ctx = host.switchToHttp();
+    const req = ctx.getRequest<HttpRequest>();
+    const res = ctx.getResponse<object>();
+    const { code, message } = this.describe(exception);
+    const status = STATUS[code];
+
+    httpAdapter.setHeader(res, 'Cache-Control', 'no-store');
+    httpAdapter.setHeader(res, 'Referrer-Policy', 'no-referrer');
+    if (wantsHtml(req)) {
+      httpAdapter.setHeader(res, 'Content-Type', 'text/html; charset=utf-8');
+      httpAdapter.reply(res, errorPage(code, message), status);
+      return;
+    }
+    const body = { statusCode: status, code, message, ...(code === ErrorCode.Unauthenticated ? { loginUrl: LOGIN_PATH } : {}) };
+    httpAdapter.reply(res, body, status);
+  }
+
+  private describe(exception: unknown): { code: ErrorCode; message: string } {
+    if (exception instanceof AppError) return { code: exception.code, message: exception.message };
+    if (exception instanceof HttpException) {
+      const status = exception.getStatus();
+      if (status === HttpStatus.NOT_FOUND) return { code: ErrorCode.NotFound, message: 'There is nothing at this address.' };
+      if (status < 500) return { code: ErrorCode.InvalidRequest, message: 'The request is not valid.' };
+    }
+    // Only the class name: messages of unexpected errors can carry request data or tokens.
+    this.logger.error(`Unexpected ${exception instanceof Error ? exception.name : typeof exception}`);
+    return { code: ErrorCode.Internal, message: 'Something went wrong on our side. Please try again.' };
+  }
+}
+
+function wantsHtml(req: HttpRequest): boolean {
+  const accept = String(req.headers.accept ?? '');
+  return accept.includes('text/html');
+}
+
+function errorPage(code: ErrorCode, message: string): string {
+  const retry = RETRY_LOGIN.has(code)
+    ? html`<a class="button" href="${LOGIN_PATH}">Try again</a>`
+    : html`<a class="button" href="/">Back to the start</a>`;
+  return page(
+    'Something went wrong',
+    html`<div class="card error"><h1>Something went wrong</h1><p>${message}</p>
+<p>Error code: <code>${code}</code></p><p>${retry}</p></div>`,
+  );
+}

@@ -1,0 +1,63 @@
+const ESCAPES: Record<string, string> = {
+  '&': '&amp;',
+  '<': '&lt;',
+  '>': '&gt;',
+  '"': '&quot;',
+  "'": '&#39;',
+};
+
+export function escapeHtml(value: string): string {
+  return value.replace(/[&<>"']/g, (ch) => ESCAPES[ch]);
+}
+
+/** A tagged template that escapes every interpolated value unless it is already `Html`. */
+export class Html {
+  constructor(readonly value: string) {}
+  toString(): string {
+    return this.value;
+  }
+}
+
+type Part = string | number | Html | readonly Html[] | null | undefined | false;
+
+export function html(strings: TemplateStringsArray, ...parts: Part[]): Html {
+  let out = strings[0];
+  parts.forEach((part, i) => {
+    out += renderPart(part) + strings[i + 1];
+  });
+  return new Html(out);
+}
+
+function renderPart(part: Part): string {
+  if (part === null || part === undefined || part === false) return '';
+  if (part instanceof Html) return part.value;
+  if (Array.isArray(part)) return part.map((p: Html) => p.value).join('');
+  return escapeHtml(String(part));
+}
+
+const STYLE = `
+  body{font:16px/1.5 system-ui,sans-serif;margin:0;padding:1rem;color:#1b1b1b;background:#f7f7f8}
+  main{max-width:44rem;margin:0 auto}
+  .card{background:#fff;border:1px solid #ddd;border-radius:8px;padding:1rem 1.25rem;margin:1rem 0}
+  .banner{background:#fff3cd;border:1px solid #e0c36b;border-radius:8px;padding:.5rem 1rem}
+  .error{border-color:#d9534f}
+  a.button,button{display:inline-block;background:#2d7ff9;color:#fff;border:0;border-radius:6px;
+    padding:.6rem 1rem;font-size:1rem;text-decoration:none;cursor:pointer}
+  button.secondary{background:#666}
+  code{background:#eee;padding:0 .25rem;border-radius:3px;word-break:break-all}
+  ul{padding-left:1.25rem}
+`;
+
+/** The one page layout: inline styles only, no scripts, nothing loaded from elsewhere. */
+export function page(title: string, body: Html, banner?: Html): string {
+  return html`<!doctype html>
+<html lang="en">
+<head>
+<meta charset="utf-8">
+<meta name="viewport" content="width=device-width, initial-scale=1">
+<title>${title}</title>
+<style>${new Html(STYLE)}</style>
+</head>
+<body><main>${banner}${body}</main></body>
+</html>`.value;
+}

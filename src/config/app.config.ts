@@ -1,0 +1,21 @@
+import { registerAs } from '@nestjs/config';
+import { EnvReader } from './env-reader';
+
+export const appConfig = registerAs('app', () => {
+  const env = new EnvReader();
+  const config = {
+    port: env.integer('PORT', 4000, 0),
+    /** Set by the sandbox bootstrap: the pages say that no real Airtable is behind them. */
+    sandbox: env.boolean('AIRTABLE_SANDBOX', false),
+    /** Keys the HMACs of browser-binding nonces and session ids; only hashes are ever stored. */
+    sessionSecret: env.string('SESSION_SECRET'),
+    sessionTtlMs: env.integer('SESSION_TTL_SECONDS', 7 * 24 * 3600) * 1000,
+  };
+  if (config.sessionSecret && config.sessionSecret.length < 32) {
+    env.problem('SESSION_SECRET must be at least 32 characters');
+  }
+  env.done('app');
+  return config;
+});
+
+export type AppConfig = ReturnType<typeof appConfig>;

@@ -1,0 +1,27 @@
+import 'reflect-metadata';
+import { NestFactory } from '@nestjs/core';
+import { AppModule } from './app.module';
+import { startSandboxMode } from './sandbox/sandbox-mode';
+
+async function bootstrap(): Promise<void> {
+  const sandbox = await startSandboxMode(process.env);
+  const app = await NestFactory.create(AppModule);
+  app.enableShutdownHooks();
+  const port = Number(process.env.PORT || 4000);
+  await app.listen(port);
+  if (sandbox) {
+    console.log(
+      [
+        '',
+        '  ==========================================================',
+        '   SANDBOX MODE: no Airtable credentials given.',
+        `   Airtable is emulated locally at ${sandbox.url}`,
+        `   Open http://localhost:${port} and click "Connect Airtable".`,
+        '  ==========================================================',
+        '',
+      ].join('\n'),
+    );
+  }
+}
+
+void bootstrap();

@@ -1,0 +1,48 @@
+import { randomToken } from '../common/random';
+import { AirtableSandbox, startSandbox } from './sandbox.server';
+import { ALL_SCOPES, SANDBOX_CLIENT_ID } from './sandbox.options';
+
+/** Sandbox when asked for, or when no Airtable client is configured outside production. */
+export function wantsSandbox(env: NodeJS.ProcessEnv): boolean {
+  const flag = env.AIRTABLE_SANDBOX?.trim().toLowerCase();
+  if (flag === 'true' || flag === '1') return true;
+  if (flag === 'false' || flag === '0') return false;
+  return !env.AIRTABLE_CLIENT_ID && !env.CLIENT_ID && env.NODE_ENV !== 'production';
+}
+
+/** The settings that point the service at a running sandbox. */
+export function sandboxEnv(sandbox: AirtableSandbox, clientId = SANDBOX_CLIENT_ID): Record<string, string> {
+  const client = sandbox.options.clients.find((c) => c.clientId === clientId);
+  if (!client) throw new Error(`The sandbox has no client ${clientId}`);
+  return {
+    AIRTABLE_SANDBOX: 'true',
+    AIRTABLE_CLIENT_ID: client.clientId,
+    AIRTABLE_CLIENT_SECRET: client.clientSecret ?? '',
+    AIRTABLE_REDIRECT_URI: client.redirectUris[0],
+    AIRTABLE_AUTHORIZE_URL: `${sandbox.url}/oauth2/v1/authorize`,
+    AIRTABLE_TOKEN_URL: `${sandbox.url}/oauth2/v1/token`,
+    AIRTABLE_API_URL: sandbox.url,
+  };
+}
+
+/**
+ * Starts the sandbox next to the service and rewrites `env` to use it, with a generated session secret
+ * when none is set. Returns undefined when the service should talk to the real Airtable.
+ */
+export async function startSandboxMode(env: NodeJS.ProcessEnv): Promise<AirtableSandbox | undefined> {
+  if (!wantsSandbox(env)) return undefined;
+  const redirectUri = env.AIRTABLE_REDIRECT_URI || `http://localhost:${env.PORT || 4000}/airtable-oauth`;
+  const sandbox = await startSandbox({
+    port: Number(env.SANDBOX_PORT || 4001),
+    clients: [
+      {
+        clientId: SANDBOX_CLIENT_ID,
+        clientSecret: env.SANDBOX_CLIENT_SECRET || undefined,
+        redirectUris: [redirectUri],
+        scopes: ALL_SCOPES,
+      },
+    ],
+  });
+  Object.assign(env, sandboxEnv(sandbox), { SESSION_SECRET: env.SESSION_SECRET || randomToken() });
+  return sandbox;
+}

@@ -1,0 +1,110 @@
+import { createServer, type IncomingMessage, type Server, type ServerResponse } from 'node:http';
+import type { AddressInfo } from 'node:net';
+import { SandboxApi } from './sandbox-api';
+import { SANDBOX_USER, sampleBases, type SandboxBase } from './sandbox-data';
+import { GrantStore } from './sandbox-grants';
+import { json, type SandboxRequest, type SandboxResponse } from './sandbox-http';
+import { SandboxOAuth } from './sandbox-oauth';
+import { sandboxOptions, type SandboxOptions } from './sandbox.options';
+
+const MAX_BODY_BYTES = 64 * 1024;
+
+/**
+ * A local Airtable: OAuth authorize (with a consent screen), token endpoint and the Web API, following
+ * Airtable's documented rules, so the service can be run and tested with no Airtable account and no network.
+ */
+export class AirtableSandbox {
+  readonly options: SandboxOptions;
+  readonly user = SANDBOX_USER;
+  readonly bases: SandboxBase[] = sampleBases();
+  readonly grants: GrantStore;
+  readonly oauth: SandboxOAuth;
+  readonly api: SandboxApi;
+  /** Requests received per route (`GET /v0/meta/whoami`), so tests can assert what reached Airtable. */
+  readonly calls = new Map<string, number>();
+  private server?: Server;
+
+  constructor(overrides: Partial<SandboxOptions> = {}) {
+    this.options = sandboxOptions(overrides);
+    this.grants = new GrantStore(this.options);
+    this.oauth = new SandboxOAuth(this.options, this.grants, this.user, this.bases);
+    this.api = new SandboxApi(this.grants, this.user);
+  }
+
+  get url(): string {
+    const address = this.server?.address() as AddressInfo | null | undefined;
+    if (!address) throw new Error('The sandbox is not listening');
+    return `http://${this.options.host}:${address.port}`;
+  }
+
+  count(route: string): number {
+    return this.calls.get(route) ?? 0;
+  }
+
+  async listen(): Promise<this> {
+    this.server = createServer((req, res) => void this.serve(req, res));
+    await new Promise<void>((resolve, reject) => {
+      this.server!.once('error', reject);
+      this.server!.listen(this.options.port, this.options.host, resolve);
+    });
+    return this;
+  }
+
+  async close(): Promise<void> {
+    const server = this.server;
+    if (!server) return;
+    server.closeAllConnections();
+    await new Promise<void>((resolve) => server.close(() => resolve()));
+  }
+
+  handle(req: SandboxRequest): SandboxResponse {
+    const route = `${req.method} ${req.path}`;
+    this.calls.set(route, this.count(route) + 1);
+    switch (route) {
+      case 'GET /oauth2/v1/authorize':
+        return this.oauth.authorize(req.query);
+      case 'POST /oauth2/v1/authorize':
+        return this.oauth.decide(new URLSearchParams(req.body));
+      case 'POST /oauth2/v1/token':
+        return this.oauth.token(req);
+      case 'GET /v0/meta/whoami':
+        return this.api.whoami(req);
+      default:
+        return json(404, { error: 'NOT_FOUND' });
+    }
+  }
+
+  private async serve(req: IncomingMessage, res: ServerResponse): Promise<void> {
+    const url = new URL(req.url ?? '/', 'http://sandbox.invalid');
+    let body = '';
+    try {
+      body = await readBody(req);
+    } catch {
+      res.writeHead(413, { 'content-type': 'application/json' }).end(JSON.stringify({ error: 'REQUEST_TOO_LARGE' }));
+      return;
+    }
+    const response = this.handle({
+      method: req.method ?? 'GET',
+      path: url.pathname,
+      query: url.searchParams,
+      headers: req.headers,
+      body,
+    });
+    res.writeHead(response.status, response.headers).end(response.body);
+  }
+}
+
+async function readBody(req: IncomingMessage): Promise<string> {
+  const chunks: Buffer[] = [];
+  let size = 0;
+  for await (const chunk of req) {
+    size += (chunk as Buffer).length;
+    if (size > MAX_BODY_BYTES) throw new Error('body too large');
+    chunks.push(chunk as Buffer);
+  }
+  return Buffer.concat(chunks).toString('utf8');
+}
+
+export async function startSandbox(overrides: Partial<SandboxOptions> = {}): Promise<AirtableSandbox> {
+  return new AirtableSandbox(overrides).listen();
+}
