@@ -9,6 +9,16 @@ import { sandboxOptions, type SandboxOptions } from './sandbox.options';
 
 const MAX_BODY_BYTES = 64 * 1024;
 
+/** A scripted misbehaviour for one route: a canned answer, a delay, or both. */
+export interface SandboxFault {
+  status?: number;
+  headers?: Record<string, string>;
+  body?: string;
+  delayMs?: number;
+  /** How many requests it applies to; unset: until cleared. */
+  times?: number;
+}
+
 /**
  * A local Airtable: OAuth authorize (with a consent screen), token endpoint and the Web API, following
  * Airtable's documented rules, so the service can be run and tested with no Airtable account and no network.
@@ -22,6 +32,7 @@ export class AirtableSandbox {
   readonly api: SandboxApi;
   /** Requests received per route (`GET /v0/meta/whoami`), so tests can assert what reached Airtable. */
   readonly calls = new Map<string, number>();
+  private readonly faults = new Map<string, SandboxFault>();
   private server?: Server;
 
   constructor(overrides: Partial<SandboxOptions> = {}) {
@@ -41,6 +52,15 @@ export class AirtableSandbox {
     return this.calls.get(route) ?? 0;
   }
 
+  /** Makes `route` (`POST /oauth2/v1/token`) misbehave, to test how clients cope with Airtable's failures. */
+  fault(route: string, fault: SandboxFault): void {
+    this.faults.set(route, fault);
+  }
+
+  clearFaults(): void {
+    this.faults.clear();
+  }
+
   async listen(): Promise<this> {
     this.server = createServer((req, res) => void this.serve(req, res));
     await new Promise<void>((resolve, reject) => {
@@ -58,9 +78,7 @@ export class AirtableSandbox {
   }
 
   handle(req: SandboxRequest): SandboxResponse {
-    const route = `${req.method} ${req.path}`;
-    this.calls.set(route, this.count(route) + 1);
-    switch (route) {
+    switch (`${req.method} ${req.path}`) {
       case 'GET /oauth2/v1/authorize':
         return this.oauth.authorize(req.query);
       case 'POST /oauth2/v1/authorize':
@@ -83,14 +101,24 @@ export class AirtableSandbox {
       res.writeHead(413, { 'content-type': 'application/json' }).end(JSON.stringify({ error: 'REQUEST_TOO_LARGE' }));
       return;
     }
-    const response = this.handle({
-      method: req.method ?? 'GET',
-      path: url.pathname,
-      query: url.searchParams,
-      headers: req.headers,
-      body,
-    });
+    const request = { method: req.method ?? 'GET', path: url.pathname, query: url.searchParams, headers: req.headers, body };
+    const route = `${request.method} ${request.path}`;
+    this.calls.set(route, this.count(route) + 1);
+    const fault = this.takeFault(route);
+    if (fault?.delayMs) await new Promise((resolve) => setTimeout(resolve, fault.delayMs));
+    if (res.destroyed) return;
+    const response =
+      fault?.status !== undefined
+        ? { status: fault.status, headers: fault.headers, body: fault.body }
+        : this.handle(request);
     res.writeHead(response.status, response.headers).end(response.body);
+  }
+
+  private takeFault(route: string): SandboxFault | undefined {
+    const fault = this.faults.get(route);
+    if (!fault) return undefined;
+    if (fault.times !== undefined && --fault.times <= 0) this.faults.delete(route);
+    return fault;
   }
 }
 

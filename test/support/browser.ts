@@ -1,0 +1,61 @@
+import request from 'supertest';
+import type TestAgent from 'supertest/lib/agent';
+import type { Stack } from './stack';
+
+export interface ConsentChoice {
+  decision?: 'allow' | 'deny';
+  /** Base ids to grant; all sample bases when unset. */
+  bases?: string[];
+}
+
+/**
+ * One browser: a cookie jar for the service (supertest agent) that follows the OAuth redirects by hand,
+ * answering the sandbox's consent screen like a person would.
+ */
+export class TestBrowser {
+  readonly agent: TestAgent;
+
+  constructor(private readonly stack: Stack) {
+    this.agent = request.agent(stack.app.getHttpServer());
+  }
+
+  /** GET /auth/login; returns the authorize URL it redirected to. */
+  async startLogin(query = ''): Promise<string> {
+    const res = await this.agent.get(`/auth/login${query}`).expect(302);
+    return res.headers.location;
+  }
+
+  /** Opens the consent screen at `authorizeUrl` and answers it; returns the callback path and query. */
+  async consent(authorizeUrl: string, choice: ConsentChoice = {}): Promise<string> {
+    const callbackUrl = await answerConsent(this.stack, authorizeUrl, choice);
+    const url = new URL(callbackUrl);
+    return url.pathname + url.search;
+  }
+
+  callback(pathAndQuery: string, accept = 'application/json') {
+    return this.agent.get(pathAndQuery).set('Accept', accept);
+  }
+
+  /** The whole flow; returns the callback's response. */
+  async signIn(choice: ConsentChoice = {}) {
+    return this.callback(await this.consent(await this.startLogin(), choice));
+  }
+
+  home() {
+    return this.agent.get('/').set('Accept', 'text/html');
+  }
+}
+
+/** The sandbox's consent screen, answered; returns the absolute URL the sandbox redirected to. */
+export async function answerConsent(stack: Stack, authorizeUrl: string, choice: ConsentChoice = {}): Promise<string> {
+  const page = await fetch(authorizeUrl);
+  const html = await page.text();
+  const requestId = /name="request" value="([^"]+)"/.exec(html)?.[1];
+  if (page.status !== 200 || !requestId) throw new Error(`No consent screen (${page.status})`);
+  const form = new URLSearchParams({ request: requestId, decision: choice.decision ?? 'allow' });
+  for (const base of choice.bases ?? stack.sandbox.bases.map((b) => b.id)) form.append('base', base);
+  const answer = await fetch(`${stack.sandbox.url}/oauth2/v1/authorize`, { method: 'POST', body: form, redirect: 'manual' });
+  const location = answer.headers.get('location');
+  if (answer.status !== 302 || !location) throw new Error(`Consent did not redirect (${answer.status})`);
+  return location;
+}

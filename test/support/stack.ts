@@ -1,0 +1,63 @@
+import type { INestApplication } from '@nestjs/common';
+import { Test } from '@nestjs/testing';
+import { AppModule } from '../../src/app.module';
+import { sandboxEnv } from '../../src/sandbox/sandbox-mode';
+import { type AirtableSandbox, startSandbox } from '../../src/sandbox/sandbox.server';
+import { ALL_SCOPES, SANDBOX_CLIENT_ID, type SandboxOptions } from '../../src/sandbox/sandbox.options';
+
+export const REDIRECT_URI = 'http://localhost:4000/airtable-oauth';
+export const ORIGIN = 'http://localhost:4000';
+export const SESSION_SECRET = 'test-session-secret-0123456789abcdef';
+
+export interface StackOptions {
+  /** Registers the sandbox client as confidential with this secret (and configures the service with it). */
+  clientSecret?: string;
+  /** Extra or overriding service settings. */
+  env?: Record<string, string>;
+  sandbox?: Partial<SandboxOptions>;
+}
+
+/** The real service (Nest app, production pipeline) wired to a real sandbox on a random port. */
+export interface Stack {
+  app: INestApplication;
+  sandbox: AirtableSandbox;
+  close(): Promise<void>;
+}
+
+export async function startStack(options: StackOptions = {}): Promise<Stack> {
+  const sandbox = await startSandbox({
+    port: 0,
+    clients: [
+      { clientId: SANDBOX_CLIENT_ID, clientSecret: options.clientSecret, redirectUris: [REDIRECT_URI], scopes: ALL_SCOPES },
+    ],
+    ...options.sandbox,
+  });
+  const app = await withEnv({ ...sandboxEnv(sandbox), SESSION_SECRET, ...options.env }, async () => {
+    const moduleRef = await Test.createTestingModule({ imports: [AppModule] }).compile();
+    const nest = moduleRef.createNestApplication({ logger: false });
+    await nest.listen(0, '127.0.0.1');
+    return nest;
+  });
+  return {
+    app,
+    sandbox,
+    async close() {
+      await app.close();
+      await sandbox.close();
+    },
+  };
+}
+
+/** Configuration is read while the module compiles; the variables are restored afterwards. */
+export async function withEnv<T>(vars: Record<string, string>, run: () => Promise<T>): Promise<T> {
+  const saved = Object.fromEntries(Object.keys(vars).map((key) => [key, process.env[key]]));
+  Object.assign(process.env, vars);
+  try {
+    return await run();
+  } finally {
+    for (const [key, value] of Object.entries(saved)) {
+      if (value === undefined) delete process.env[key];
+      else process.env[key] = value;
+    }
+  }
+}
