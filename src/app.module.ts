@@ -7,14 +7,18 @@ import { CommonModule } from './common/common.module';
 import { airtableConfig } from './config/airtable.config';
 import { appConfig } from './config/app.config';
 import { authConfig } from './config/auth.config';
-import { HomeModule } from './home/home.module';
+import { BasesModule } from './bases/bases.module';
+import { MeModule } from './me/me.module';
+import { PagesModule } from './pages/pages.module';
 
 @Module({
   imports: [
     ConfigModule.forRoot({ isGlobal: true, load: [appConfig, airtableConfig, authConfig] }),
     CommonModule,
     AuthModule,
-    HomeModule,
+    MeModule,
+    BasesModule,
+    PagesModule,
   ],
   // Registered as a provider (not in main.ts) so tests run the same error pipeline as production.
   providers: [{ provide: APP_FILTER, useClass: AppErrorFilter }],

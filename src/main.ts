@@ -1,12 +1,14 @@
 import 'reflect-metadata';
 import { NestFactory } from '@nestjs/core';
 import { AppModule } from './app.module';
+import { configureApp } from './app.setup';
 import { startSandboxMode } from './sandbox/sandbox-mode';
 
 async function bootstrap(): Promise<void> {
   const sandbox = await startSandboxMode(process.env);
   const app = await NestFactory.create(AppModule);
   app.enableShutdownHooks();
+  configureApp(app);
   const port = Number(process.env.PORT || 4000);
   await app.listen(port);
   if (sandbox) {

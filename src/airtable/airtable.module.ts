@@ -1,9 +1,10 @@
 import { Module } from '@nestjs/common';
 import { AirtableApiClient } from './airtable-api.client';
 import { AirtableOAuthClient } from './airtable-oauth.client';
+import { BasePacer } from './base-pacer';
 
 @Module({
-  providers: [AirtableOAuthClient, AirtableApiClient],
+  providers: [AirtableOAuthClient, AirtableApiClient, BasePacer],
   exports: [AirtableOAuthClient, AirtableApiClient],
 })
 export class AirtableModule {}

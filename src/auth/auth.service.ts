@@ -59,7 +59,14 @@ export class AuthService {
     const tokens = await this.oauth.exchangeCode(callback.params, callback.state, request.codeVerifier);
     const user = await this.api.whoami(tokens.accessToken);
     return {
-      session: { userId: user.id, email: user.email, scopes: tokens.scopes, tokens, createdAt: Date.now() },
+      session: {
+        connectionId: randomToken(),
+        userId: user.id,
+        email: user.email,
+        scopes: tokens.scopes,
+        tokens,
+        createdAt: Date.now(),
+      },
       returnTo: request.returnTo,
     };
   }

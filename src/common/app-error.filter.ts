@@ -13,6 +13,12 @@ const STATUS: Record<ErrorCode, number> = {
   [ErrorCode.AuthorizationFailed]: HttpStatus.BAD_GATEWAY,
   [ErrorCode.TokenExchangeFailed]: HttpStatus.BAD_REQUEST,
   [ErrorCode.Unauthenticated]: HttpStatus.UNAUTHORIZED,
+  [ErrorCode.ReauthRequired]: HttpStatus.UNAUTHORIZED,
+  [ErrorCode.InvalidBaseId]: HttpStatus.BAD_REQUEST,
+  [ErrorCode.BaseNotAccessible]: HttpStatus.FORBIDDEN,
+  [ErrorCode.InsufficientScope]: HttpStatus.FORBIDDEN,
+  [ErrorCode.UpstreamRejected]: HttpStatus.UNPROCESSABLE_ENTITY,
+  [ErrorCode.RateLimited]: HttpStatus.TOO_MANY_REQUESTS,
   [ErrorCode.ForbiddenOrigin]: HttpStatus.FORBIDDEN,
   [ErrorCode.NotFound]: HttpStatus.NOT_FOUND,
   [ErrorCode.UpstreamError]: HttpStatus.BAD_GATEWAY,
@@ -30,7 +36,11 @@ const RETRY_LOGIN = new Set<ErrorCode>([
   ErrorCode.AuthorizationFailed,
   ErrorCode.TokenExchangeFailed,
   ErrorCode.Unauthenticated,
+  ErrorCode.ReauthRequired,
 ]);
+
+/** Errors whose JSON tells the client where to sign in. */
+const NEEDS_LOGIN = new Set<ErrorCode>([ErrorCode.Unauthenticated, ErrorCode.ReauthRequired]);
 
 export const LOGIN_PATH = '/auth/login';
 
@@ -52,6 +62,8 @@ export class AppErrorFilter implements ExceptionFilter {
     const res = ctx.getResponse<object>();
     const { code, message } = this.describe(exception);
     const status = STATUS[code];
+    const retryAfter = exception instanceof AppError ? exception.retryAfterSeconds : undefined;
+    if (retryAfter !== undefined) httpAdapter.setHeader(res, 'Retry-After', String(retryAfter));
 
     httpAdapter.setHeader(res, 'Cache-Control', 'no-store');
     httpAdapter.setHeader(res, 'Referrer-Policy', 'no-referrer');
@@ -60,7 +72,7 @@ export class AppErrorFilter implements ExceptionFilter {
       httpAdapter.reply(res, errorPage(code, message), status);
       return;
     }
-    const body = { statusCode: status, code, message, ...(code === ErrorCode.Unauthenticated ? { loginUrl: LOGIN_PATH } : {}) };
+    const body = { statusCode: status, code, message, ...(NEEDS_LOGIN.has(code) ? { loginUrl: LOGIN_PATH } : {}) };
     httpAdapter.reply(res, body, status);
   }
 

@@ -8,6 +8,12 @@ export enum ErrorCode {
   AuthorizationFailed = 'authorization_failed',
   TokenExchangeFailed = 'token_exchange_failed',
   Unauthenticated = 'unauthenticated',
+  ReauthRequired = 'reauth_required',
+  InvalidBaseId = 'invalid_base_id',
+  BaseNotAccessible = 'base_not_accessible',
+  InsufficientScope = 'insufficient_scope',
+  UpstreamRejected = 'upstream_rejected',
+  RateLimited = 'rate_limited',
   ForbiddenOrigin = 'forbidden_origin',
   NotFound = 'not_found',
   UpstreamError = 'upstream_error',
@@ -19,12 +25,17 @@ export enum ErrorCode {
 
 /** A failure the service expects and explains. Services throw these; they never pick HTTP statuses. */
 export class AppError extends Error {
+  /** Sent as Retry-After. */
+  readonly retryAfterSeconds?: number;
+
+  constructor(code: ErrorCode, message: string, options?: { cause?: unknown; retryAfterSeconds?: number });
   constructor(
     readonly code: ErrorCode,
     message: string,
-    options?: { cause?: unknown },
+    options: { cause?: unknown; retryAfterSeconds?: number } = {},
   ) {
-    super(message, options);
+    super(message, { cause: options.cause });
     this.name = 'AppError';
+    this.retryAfterSeconds = options.retryAfterSeconds;
   }
 }

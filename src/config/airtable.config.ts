@@ -21,6 +21,13 @@ export const airtableConfig = registerAs('airtable', () => {
     issuer: env.string('AIRTABLE_ISSUER', authorizeUrl.origin),
     timeoutMs: env.integer('AIRTABLE_TIMEOUT_MS', 10_000),
     maxResponseBytes: env.integer('AIRTABLE_MAX_RESPONSE_BYTES', 5 * 1024 * 1024),
+    // Airtable allows 5 requests per second per base and locks a base out for 30 s after a 429.
+    rateLimitPerSecond: env.integer('AIRTABLE_RATE_LIMIT_PER_SECOND', 5),
+    rateLimitLockoutMs: env.integer('AIRTABLE_RATE_LIMIT_LOCKOUT_SECONDS', 30) * 1000,
+    /** How long a request may queue for its base's turn before it is answered 429. */
+    rateLimitMaxWaitMs: env.integer('AIRTABLE_RATE_LIMIT_MAX_WAIT_MS', 5_000, 0),
+    /** How long base lists and schemas are reused per connection; 0 turns the cache off. */
+    schemaCacheTtlMs: env.integer('AIRTABLE_SCHEMA_CACHE_SECONDS', 30, 0) * 1000,
   };
   env.done('Airtable');
   return config;

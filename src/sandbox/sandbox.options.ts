@@ -18,6 +18,11 @@ export interface SandboxOptions {
   refreshGraceMs: number;
   /** Pending consent screens expire after this. */
   consentTtlMs: number;
+  /** Bases per page of `GET /v0/meta/bases` (Airtable: up to 1000). */
+  basesPageSize: number;
+  /** Airtable's limit: this many requests per second per base; over it, 429 for `rateLimitLockoutMs`. */
+  rateLimitPerSecond: number;
+  rateLimitLockoutMs: number;
 }
 
 export const ALL_SCOPES = [
@@ -50,6 +55,9 @@ export function sandboxOptions(overrides: Partial<SandboxOptions> = {}): Sandbox
     refreshTokenTtlMs: 60 * 24 * 60 * 60_000,
     refreshGraceMs: 10_000,
     consentTtlMs: 10 * 60_000,
+    basesPageSize: 1000,
+    rateLimitPerSecond: 5,
+    rateLimitLockoutMs: 30_000,
     ...overrides,
   };
 }

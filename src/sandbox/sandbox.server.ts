@@ -8,6 +8,8 @@ import { SandboxOAuth } from './sandbox-oauth';
 import { sandboxOptions, type SandboxOptions } from './sandbox.options';
 
 const MAX_BODY_BYTES = 64 * 1024;
+const MAX_RECEIVED = 1000;
+const TABLES_PATH = /^\/v0\/meta\/bases\/([^/]+)\/tables$/;
 
 /** A scripted misbehaviour for one route: a canned answer, a delay, or both. */
 export interface SandboxFault {
@@ -32,6 +34,10 @@ export class AirtableSandbox {
   readonly api: SandboxApi;
   /** Requests received per route (`GET /v0/meta/whoami`), so tests can assert what reached Airtable. */
   readonly calls = new Map<string, number>();
+  /** Arrival time of every request per route, to check a client's pacing. */
+  readonly arrivals = new Map<string, number[]>();
+  /** The latest requests as received (bounded), to check what a client forwards. */
+  readonly received: Array<{ route: string; query: string; headers: SandboxRequest['headers'] }> = [];
   private readonly faults = new Map<string, SandboxFault>();
   private server?: Server;
 
@@ -39,7 +45,7 @@ export class AirtableSandbox {
     this.options = sandboxOptions(overrides);
     this.grants = new GrantStore(this.options);
     this.oauth = new SandboxOAuth(this.options, this.grants, this.user, this.bases);
-    this.api = new SandboxApi(this.grants, this.user);
+    this.api = new SandboxApi(this.options, this.grants, this.user, this.bases);
   }
 
   get url(): string {
@@ -78,6 +84,8 @@ export class AirtableSandbox {
   }
 
   handle(req: SandboxRequest): SandboxResponse {
+    const tables = req.method === 'GET' ? TABLES_PATH.exec(req.path) : null;
+    if (tables) return this.api.baseTables(req, tables[1]);
     switch (`${req.method} ${req.path}`) {
       case 'GET /oauth2/v1/authorize':
         return this.oauth.authorize(req.query);
@@ -87,6 +95,8 @@ export class AirtableSandbox {
         return this.oauth.token(req);
       case 'GET /v0/meta/whoami':
         return this.api.whoami(req);
+      case 'GET /v0/meta/bases':
+        return this.api.listBases(req);
       default:
         return json(404, { error: 'NOT_FOUND' });
     }
@@ -104,6 +114,11 @@ export class AirtableSandbox {
     const request = { method: req.method ?? 'GET', path: url.pathname, query: url.searchParams, headers: req.headers, body };
     const route = `${request.method} ${request.path}`;
     this.calls.set(route, this.count(route) + 1);
+    this.received.push({ route, query: url.search, headers: req.headers });
+    if (this.received.length > MAX_RECEIVED) this.received.shift();
+    const arrivals = this.arrivals.get(route) ?? [];
+    arrivals.push(Date.now());
+    this.arrivals.set(route, arrivals);
     const fault = this.takeFault(route);
     if (fault?.delayMs) await new Promise((resolve) => setTimeout(resolve, fault.delayMs));
     if (res.destroyed) return;

@@ -2,6 +2,8 @@ import type { TokenSet } from '../airtable/token-set';
 
 /** A signed-in browser and the Airtable connection behind it. Tokens never leave the server. */
 export interface Session {
+  /** Identifies the Airtable connection (grant) behind the session; keys per-connection caches. */
+  connectionId: string;
   userId: string;
   email?: string;
   scopes: string[];

@@ -1,6 +1,7 @@
 import type { INestApplication } from '@nestjs/common';
 import { Test } from '@nestjs/testing';
 import { AppModule } from '../../src/app.module';
+import { configureApp } from '../../src/app.setup';
 import { sandboxEnv } from '../../src/sandbox/sandbox-mode';
 import { type AirtableSandbox, startSandbox } from '../../src/sandbox/sandbox.server';
 import { ALL_SCOPES, SANDBOX_CLIENT_ID, type SandboxOptions } from '../../src/sandbox/sandbox.options';
@@ -35,6 +36,7 @@ export async function startStack(options: StackOptions = {}): Promise<Stack> {
   const app = await withEnv({ ...sandboxEnv(sandbox), SESSION_SECRET, ...options.env }, async () => {
     const moduleRef = await Test.createTestingModule({ imports: [AppModule] }).compile();
     const nest = moduleRef.createNestApplication({ logger: false });
+    configureApp(nest);
     await nest.listen(0, '127.0.0.1');
     return nest;
   });

@@ -1,0 +1,45 @@
+import { AppError, ErrorCode } from '../common/app-error';
+
+/** Airtable's lockout after a 429, which clients are asked to wait out. */
+export const RATE_LIMIT_RETRY_AFTER_SECONDS = 30;
+
+/**
+ * The one mapping from Airtable Web API failures to this service's errors. Airtable's message is
+ * never passed on: only its status and error type are read.
+ */
+export function apiError(status: number, body: unknown): AppError {
+  const type = errorType(body);
+  switch (status) {
+    case 401:
+      return new AppError(ErrorCode.ReauthRequired, 'Airtable no longer accepts this connection. Please connect again.');
+    case 403:
+      return type === 'INVALID_PERMISSIONS_OR_MODEL_NOT_FOUND'
+        ? new AppError(ErrorCode.BaseNotAccessible, 'This base does not exist or was not granted to this connection.')
+        : new AppError(ErrorCode.InsufficientScope, 'This connection is not permitted to do that. Connect again with more scopes.');
+    case 404:
+      return new AppError(ErrorCode.NotFound, 'Airtable has nothing at this address.');
+    case 422:
+      return new AppError(ErrorCode.UpstreamRejected, 'Airtable could not process this request.');
+    case 429:
+      return new AppError(ErrorCode.RateLimited, 'Airtable limits how fast a base can be read. Please try again shortly.', {
+        retryAfterSeconds: RATE_LIMIT_RETRY_AFTER_SECONDS,
+      });
+    default:
+      return new AppError(ErrorCode.UpstreamError, `Airtable answered with status ${status}.`);
+  }
+}
+
+export function invalidResponse(): AppError {
+  return new AppError(ErrorCode.UpstreamError, 'Airtable sent an invalid response.');
+}
+
+/** `{"error":{"type":"..."}}`, or the bare `{"error":"NOT_FOUND"}` some 404s use. */
+function errorType(body: unknown): string | undefined {
+  if (typeof body !== 'object' || body === null) return undefined;
+  const error = (body as { error?: unknown }).error;
+  if (typeof error === 'string') return error;
+  if (typeof error === 'object' && error !== null && typeof (error as { type?: unknown }).type === 'string') {
+    return (error as { type: string }).type;
+  }
+  return undefined;
+}

@@ -1,0 +1,13 @@
+import { Module } from '@nestjs/common';
+import { AirtableModule } from '../airtable/airtable.module';
+import { SessionsModule } from '../sessions/sessions.module';
+import { BasesController } from './bases.controller';
+import { BasesService } from './bases.service';
+
+@Module({
+  imports: [AirtableModule, SessionsModule],
+  controllers: [BasesController],
+  providers: [BasesService],
+  exports: [BasesService],
+})
+export class BasesModule {}

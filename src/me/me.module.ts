@@ -1,0 +1,10 @@
+import { Module } from '@nestjs/common';
+import { AirtableModule } from '../airtable/airtable.module';
+import { SessionsModule } from '../sessions/sessions.module';
+import { MeController } from './me.controller';
+
+@Module({
+  imports: [AirtableModule, SessionsModule],
+  controllers: [MeController],
+})
+export class MeModule {}

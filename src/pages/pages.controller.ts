@@ -1,0 +1,50 @@
+import { Controller, Get, Header, Inject, Param, Req, UseGuards } from '@nestjs/common';
+import { ApiExcludeController } from '@nestjs/swagger';
+import { BaseIdPipe } from '../bases/base-id.pipe';
+import { BasesService } from '../bases/bases.service';
+import { AppError } from '../common/app-error';
+import type { HttpRequest } from '../common/http-exchange';
+import { NoStore } from '../common/no-store.decorator';
+import { appConfig, type AppConfig } from '../config/app.config';
+import { SessionService } from '../sessions/session.service';
+import { CurrentSession, SessionGuard } from '../sessions/session.guard';
+import type { Session } from '../sessions/session.store';
+import { basePage } from './base.page';
+import { type BasesView, homePage } from './home.page';
+
+/** The server-rendered pages for people; the JSON endpoints serve programs. */
+@ApiExcludeController()
+@Controller()
+export class PagesController {
+  constructor(
+    private readonly sessions: SessionService,
+    private readonly bases: BasesService,
+    @Inject(appConfig.KEY) private readonly app: AppConfig,
+  ) {}
+
+  @Get()
+  @NoStore()
+  @Header('Content-Type', 'text/html; charset=utf-8')
+  async home(@Req() req: HttpRequest): Promise<string> {
+    const session = await this.sessions.current(req);
+    return homePage(session, session && (await this.basesView(session)), this.app.sandbox);
+  }
+
+  @Get('browse/:id')
+  @UseGuards(SessionGuard)
+  @NoStore()
+  @Header('Content-Type', 'text/html; charset=utf-8')
+  async base(@CurrentSession() session: Session, @Param('id', BaseIdPipe) baseId: string): Promise<string> {
+    return basePage(baseId, await this.bases.tables(session, baseId, false), this.app.sandbox);
+  }
+
+  /** The home page still renders when Airtable fails; it says why the list is missing. */
+  private async basesView(session: Session): Promise<BasesView> {
+    try {
+      return { bases: await this.bases.listBases(session) };
+    } catch (error) {
+      if (!(error instanceof AppError)) throw error;
+      return { error: { code: error.code, message: error.message } };
+    }
+  }
+}
