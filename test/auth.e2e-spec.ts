@@ -1,6 +1,6 @@
 import { TestBrowser } from './support/browser';
 import { cookieValue, setCookie } from './support/cookies';
-import { ORIGIN, REDIRECT_URI, type Stack, startStack } from './support/stack';
+import { type Stack, startStack } from './support/stack';
 
 const TOKEN_ROUTE = 'POST /oauth2/v1/token';
 
@@ -26,7 +26,7 @@ describe('OAuth login flow (public client)', () => {
     const url = new URL(res.headers.location);
     expect(url.origin + url.pathname).toBe(`${stack.sandbox.url}/oauth2/v1/authorize`);
     expect(url.searchParams.get('client_id')).toBe('sandbox-client');
-    expect(url.searchParams.get('redirect_uri')).toBe(REDIRECT_URI);
+    expect(url.searchParams.get('redirect_uri')).toBe(stack.redirectUri);
     expect(url.searchParams.get('response_type')).toBe('code');
     expect(url.searchParams.get('scope')).toBe('data.records:read data.records:write schema.bases:read user.email:read');
     expect(url.searchParams.get('state')).toMatch(/^[A-Za-z0-9_-]{43}$/);
@@ -226,7 +226,7 @@ describe('OAuth login flow (public client)', () => {
     const code = new URLSearchParams(callback.split('?')[1]).get('code')!;
     await fetch(`${stack.sandbox.url}/oauth2/v1/token`, {
       method: 'POST',
-      body: new URLSearchParams({ grant_type: 'authorization_code', code, redirect_uri: REDIRECT_URI, code_verifier: 'x'.repeat(43), client_id: 'sandbox-client' }),
+      body: new URLSearchParams({ grant_type: 'authorization_code', code, redirect_uri: stack.redirectUri, code_verifier: 'x'.repeat(43), client_id: 'sandbox-client' }),
     });
     const res = await browser.callback(callback);
     expect(res.status).toBe(400);
@@ -264,7 +264,7 @@ describe('OAuth login flow (public client)', () => {
     expect(crossFetch.status).toBe(403);
     expect((await browser.home()).text).toContain('Sign out');
 
-    const res = await browser.agent.post('/auth/logout').set('Origin', ORIGIN).set('Sec-Fetch-Site', 'same-origin');
+    const res = await browser.agent.post('/auth/logout').set('Origin', stack.origin).set('Sec-Fetch-Site', 'same-origin');
     expect(res.status).toBe(303);
     expect(res.headers.location).toBe('/');
     expect(setCookie(res, 'sid')).toMatch(/^sid=;.*Max-Age=0/);

@@ -30,6 +30,9 @@ describe('Airtable sandbox', () => {
       ],
       codeTtlMs: 300,
       refreshGraceMs: 300,
+      basesPageSize: 2,
+      rateLimitPerSecond: 3,
+      rateLimitLockoutMs: 300,
     });
   });
   afterAll(() => sandbox.close());
@@ -63,8 +66,8 @@ describe('Airtable sandbox', () => {
     return { res, request, location: new URL(res.headers.get('location') ?? 'http://none.invalid') };
   }
 
-  async function newCode(params: Record<string, string | null> = {}): Promise<string> {
-    const { location } = await consent(authorizeUrl(params));
+  async function newCode(params: Record<string, string | null> = {}, bases?: string[]): Promise<string> {
+    const { location } = await consent(authorizeUrl(params), 'allow', bases);
     return location.searchParams.get('code')!;
   }
 
@@ -359,6 +362,81 @@ describe('Airtable sandbox', () => {
       const before = sandbox.count('GET /v0/meta/whoami');
       await whoami('x');
       expect(sandbox.count('GET /v0/meta/whoami')).toBe(before + 1);
+    });
+  });
+
+  describe('meta API', () => {
+    const allBases = () => sandbox.bases.map((b) => b.id);
+    async function accessToken(bases: string[], scope = 'schema.bases:read'): Promise<string> {
+      return (await exchange(await newCode({ scope }, bases))).body.access_token;
+    }
+    const api = (path: string, token: string) => fetch(`${sandbox.url}${path}`, { headers: { authorization: `Bearer ${token}` } });
+    /** The meta API's bodies, read loosely: each test looks at the part it is about. */
+    interface MetaBody {
+      bases: Array<{ id: string; name: string; permissionLevel: string }>;
+      offset?: string;
+      tables: Array<{ views: Array<{ visibleFieldIds?: string[] }> }>;
+      error: { type: string };
+    }
+    const read = async (res: Response | Promise<Response>) => (await (await res).json()) as MetaBody;
+
+    it('pages the granted bases with an offset that is absent on the last page', async () => {
+      const token = await accessToken(allBases());
+      const first = await read(api('/v0/meta/bases', token));
+      expect(first.bases).toHaveLength(2);
+      expect(first.bases[0]).toEqual({ id: sandbox.bases[0].id, name: sandbox.bases[0].name, permissionLevel: 'create' });
+      expect(typeof first.offset).toBe('string');
+      const second = await read(api(`/v0/meta/bases?offset=${first.offset}`, token));
+      expect(second.bases.map((b: { id: string }) => b.id)).toEqual(allBases().slice(2));
+      expect(second).not.toHaveProperty('offset');
+      const bad = await api('/v0/meta/bases?offset=nonsense', token);
+      expect(bad.status).toBe(422);
+    });
+
+    it('lists a base with permissionLevel none when it was granted, but refuses its schema', async () => {
+      const archive = sandbox.bases.find((b) => b.permissionLevel === 'none')!;
+      const token = await accessToken([archive.id]);
+      expect((await read(api('/v0/meta/bases', token))).bases).toEqual([
+        { id: archive.id, name: archive.name, permissionLevel: 'none' },
+      ]);
+      expect((await api(`/v0/meta/bases/${archive.id}/tables`, token)).status).toBe(403);
+    });
+
+    it('serves only granted bases, with visibleFieldIds only on request', async () => {
+      const [granted, other] = sandbox.bases;
+      const token = await accessToken([granted.id]);
+      const res = await api(`/v0/meta/bases/${granted.id}/tables`, token);
+      const body = await read(res);
+      expect(body.tables[0].views[0]).not.toHaveProperty('visibleFieldIds');
+      const visible = await read(api(`/v0/meta/bases/${granted.id}/tables?include=visibleFieldIds`, token));
+      expect(visible.tables[0].views[0].visibleFieldIds).toEqual(granted.tables[0].fields.map((f) => f.id));
+      for (const id of [other.id, 'appUnknownBase000']) {
+        const denied = await api(`/v0/meta/bases/${id}/tables`, token);
+        expect(denied.status).toBe(403);
+        expect((await read(denied)).error.type).toBe('INVALID_PERMISSIONS_OR_MODEL_NOT_FOUND');
+      }
+    });
+
+    it('answers 403 INVALID_PERMISSIONS without schema.bases:read', async () => {
+      const token = await accessToken(allBases(), 'data.records:read');
+      for (const path of ['/v0/meta/bases', `/v0/meta/bases/${sandbox.bases[1].id}/tables`]) {
+        const res = await api(path, token);
+        expect(res.status).toBe(403);
+        expect((await read(res)).error.type).toBe('INVALID_PERMISSIONS');
+      }
+    });
+
+    it('answers 429 RATE_LIMIT_REACHED over the per-base limit, for the whole lockout', async () => {
+      const base = sandbox.bases[2].id; // no other test reads this base
+      const token = await accessToken([base]);
+      const statuses = [];
+      for (let i = 0; i < 4; i++) statuses.push((await api(`/v0/meta/bases/${base}/tables`, token)).status);
+      expect(statuses).toEqual([200, 200, 200, 429]);
+      const locked = await api(`/v0/meta/bases/${base}/tables`, token);
+      expect(locked.status).toBe(429);
+      expect((await read(locked)).error.type).toBe('RATE_LIMIT_REACHED');
+      await new Promise((resolve) => setTimeout(resolve, 1_100));
+      expect((await api(`/v0/meta/bases/${base}/tables`, token)).status).toBe(200);
     });
   });
 

@@ -1,4 +1,5 @@
 import type { INestApplication } from '@nestjs/common';
+import { createServer, type AddressInfo } from 'node:net';
 import { Test } from '@nestjs/testing';
 import { AppModule } from '../../src/app.module';
 import { configureApp } from '../../src/app.setup';
@@ -6,8 +7,6 @@ import { sandboxEnv } from '../../src/sandbox/sandbox-mode';
 import { type AirtableSandbox, startSandbox } from '../../src/sandbox/sandbox.server';
 import { ALL_SCOPES, SANDBOX_CLIENT_ID, type SandboxOptions } from '../../src/sandbox/sandbox.options';
 
-export const REDIRECT_URI = 'http://localhost:4000/airtable-oauth';
-export const ORIGIN = 'http://localhost:4000';
 export const SESSION_SECRET = 'test-session-secret-0123456789abcdef';
 
 export interface StackOptions {
@@ -22,32 +21,46 @@ export interface StackOptions {
 export interface Stack {
   app: INestApplication;
   sandbox: AirtableSandbox;
+  /** Where the service listens, e.g. http://127.0.0.1:40123. */
+  origin: string;
+  redirectUri: string;
   close(): Promise<void>;
 }
 
 export async function startStack(options: StackOptions = {}): Promise<Stack> {
+  const port = await freePort();
+  const origin = `http://127.0.0.1:${port}`;
+  const redirectUri = `${origin}/airtable-oauth`;
   const sandbox = await startSandbox({
     port: 0,
-    clients: [
-      { clientId: SANDBOX_CLIENT_ID, clientSecret: options.clientSecret, redirectUris: [REDIRECT_URI], scopes: ALL_SCOPES },
-    ],
+    clients: [{ clientId: SANDBOX_CLIENT_ID, clientSecret: options.clientSecret, redirectUris: [redirectUri], scopes: ALL_SCOPES }],
     ...options.sandbox,
   });
   const app = await withEnv({ ...sandboxEnv(sandbox), SESSION_SECRET, ...options.env }, async () => {
     const moduleRef = await Test.createTestingModule({ imports: [AppModule] }).compile();
     const nest = moduleRef.createNestApplication({ logger: false });
     configureApp(nest);
-    await nest.listen(0, '127.0.0.1');
+    await nest.listen(port, '127.0.0.1');
     return nest;
   });
   return {
     app,
     sandbox,
+    origin,
+    redirectUri,
     async close() {
       await app.close();
       await sandbox.close();
     },
   };
+}
+
+async function freePort(): Promise<number> {
+  const server = createServer();
+  await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
+  const { port } = server.address() as AddressInfo;
+  await new Promise((resolve) => server.close(resolve));
+  return port;
 }
 
 /** Configuration is read while the module compiles; the variables are restored afterwards. */
