@@ -284,13 +284,15 @@ describe('OAuth login flow (public client)', () => {
 });
 
 describe('OAuth login flow (confidential client)', () => {
-  it('authenticates with HTTP Basic and sends no client_id in the body', async () => {
-    const stack = await startStack({ clientSecret: 'sandbox-secret' });
+  it('authenticates with raw HTTP Basic credentials and sends no client_id in the body', async () => {
+    const stack = await startStack({ clientSecret: 'sandbox-secret_1.2' });
     try {
       expect((await new TestBrowser(stack).signIn()).status).toBe(303);
       expect(stack.sandbox.oauth.tokenRequests.at(-1)).toEqual({
         grantType: 'authorization_code',
         basicAuth: true,
+        // As Airtable documents it: base64("client_id:client_secret"), not form-encoded ("sandbox%2Dclient").
+        basicUser: 'sandbox-client',
         bodyClientId: undefined,
         status: 200,
       });

@@ -249,6 +249,10 @@ describe('Airtable sandbox', () => {
         expect((await confidential('secret-app:s3cret', { client_id: 'secret-app' })).status).toBe(200);
       });
 
+      it('accepts form-encoded Basic credentials (RFC 6749 2.3.1) as well as raw ones', async () => {
+        expect((await confidential('secret%2Dapp:s3cret')).status).toBe(200);
+      });
+
       it.each([
         ['no Basic auth', undefined, {}],
         ['client_id in the body only', undefined, { client_id: 'secret-app' }],

@@ -26,7 +26,7 @@ export class AirtableOAuthClient {
     };
     this.client = { client_id: config.clientId };
     // A secret means HTTP Basic is required; without one it is forbidden and client_id goes in the body.
-    this.clientAuth = config.clientSecret ? oauth.ClientSecretBasic(config.clientSecret) : oauth.None();
+    this.clientAuth = config.clientSecret ? airtableBasicAuth(config.clientSecret) : oauth.None();
     this.options = {
       // Configuration only allows http:// for loopback hosts (the local sandbox).
       [oauth.allowInsecureRequests]: config.tokenUrl.protocol === 'http:',
@@ -74,6 +74,17 @@ export class AirtableOAuthClient {
     }
     return toTokenSet(body, Date.now());
   }
+}
+
+/**
+ * HTTP Basic as Airtable documents it: base64 of the raw `client_id:client_secret`. oauth4webapi's
+ * ClientSecretBasic form-encodes both first (RFC 6749 2.3.1), turning the `-` of Airtable's ids into
+ * `%2D`; raw is what Airtable's own example sends, and decodes the same on a server that form-decodes.
+ */
+function airtableBasicAuth(clientSecret: string): oauth.ClientAuth {
+  return (_server, client, _body, headers) => {
+    headers.set('authorization', `Basic ${Buffer.from(`${client.client_id}:${clientSecret}`).toString('base64')}`);
+  };
 }
 
 function toAppError(error: unknown): AppError {

@@ -18,6 +18,8 @@ interface PendingConsent {
 export interface TokenRequestRecord {
   grantType: string | undefined;
   basicAuth: boolean;
+  /** The user part of Basic credentials exactly as sent, before any form-decoding. */
+  basicUser?: string;
   bodyClientId: string | undefined;
   status: number;
 }
@@ -124,6 +126,7 @@ export class SandboxOAuth {
     this.tokenRequests.push({
       grantType: params.get('grant_type') ?? undefined,
       basicAuth: basic !== undefined,
+      ...(basic ? { basicUser: basic.rawClientId } : {}),
       bodyClientId: params.get('client_id') ?? undefined,
       status: response.status,
     });
@@ -219,10 +222,11 @@ export class SandboxOAuth {
 
 interface Basic {
   clientId: string;
+  rawClientId: string;
   secret: string;
 }
 
-/** RFC 6749 2.3.1: both parts are form-urlencoded before base64. */
+/** Raw `id:secret` as Airtable documents, or form-encoded parts (RFC 6749 2.3.1): both decode the same. */
 function parseBasic(header: string | undefined): Basic | undefined {
   const match = /^Basic ([A-Za-z0-9+/=]+)$/i.exec(header ?? '');
   if (!match) return undefined;
@@ -231,7 +235,8 @@ function parseBasic(header: string | undefined): Basic | undefined {
   if (colon < 0) return undefined;
   try {
     const formDecode = (s: string) => decodeURIComponent(s.replace(/\+/g, ' '));
-    return { clientId: formDecode(decoded.slice(0, colon)), secret: formDecode(decoded.slice(colon + 1)) };
+    const rawClientId = decoded.slice(0, colon);
+    return { clientId: formDecode(rawClientId), rawClientId, secret: formDecode(decoded.slice(colon + 1)) };
   } catch {
     return undefined;
   }
