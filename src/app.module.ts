@@ -7,13 +7,14 @@ import { CommonModule } from './common/common.module';
 import { airtableConfig } from './config/airtable.config';
 import { appConfig } from './config/app.config';
 import { authConfig } from './config/auth.config';
+import { tokensConfig } from './config/tokens.config';
 import { BasesModule } from './bases/bases.module';
 import { MeModule } from './me/me.module';
 import { PagesModule } from './pages/pages.module';
 
 @Module({
   imports: [
-    ConfigModule.forRoot({ isGlobal: true, load: [appConfig, airtableConfig, authConfig] }),
+    ConfigModule.forRoot({ isGlobal: true, load: [appConfig, airtableConfig, authConfig, tokensConfig] }),
     CommonModule,
     AuthModule,
     MeModule,

@@ -50,7 +50,7 @@ export class AirtableOAuthClient {
 
   /** Exchanges the callback's code; `callback` must already be checked (state, binding, iss). */
   async exchangeCode(callback: URLSearchParams, expectedState: string, codeVerifier: string): Promise<TokenSet> {
-    return this.tokenCall(async () => {
+    try {
       const params = oauth.validateAuthResponse(this.server, this.client, callback, expectedState);
       const response = await oauth.authorizationCodeGrantRequest(
         this.server,
@@ -61,18 +61,36 @@ export class AirtableOAuthClient {
         codeVerifier,
         this.options,
       );
-      return oauth.processAuthorizationCodeResponse(this.server, this.client, response);
-    });
+      const receivedAt = Date.now();
+      return toTokenSet(await oauth.processAuthorizationCodeResponse(this.server, this.client, response), receivedAt);
+    } catch (error) {
+      throw exchangeError(error);
+    }
   }
 
-  private async tokenCall(call: () => Promise<oauth.TokenEndpointResponse>): Promise<TokenSet> {
-    let body: oauth.TokenEndpointResponse;
+  /**
+   * Trades a refresh token for new tokens (Airtable rotates both). Fails with reauth_required when the
+   * grant is gone (invalid_grant), refresh_conflict on Airtable's 409 (another refresh of this token
+   * won), and refresh_unavailable for anything else: then the stored tokens are still good.
+   */
+  async refresh(refreshToken: string): Promise<TokenSet> {
     try {
-      body = await call();
+      const response = await oauth.refreshTokenGrantRequest(this.server, this.client, this.clientAuth, refreshToken, this.options);
+      const receivedAt = Date.now();
+      if (response.status === 409) {
+        throw new AppError(ErrorCode.RefreshConflict, 'Airtable is refreshing this connection already.');
+      }
+      return toTokenSet(await oauth.processRefreshTokenResponse(this.server, this.client, response), receivedAt);
     } catch (error) {
-      throw toAppError(error);
+      if (error instanceof AppError && error.code === ErrorCode.RefreshConflict) throw error;
+      if (error instanceof oauth.ResponseBodyError && error.error === 'invalid_grant') {
+        throw new AppError(ErrorCode.ReauthRequired, 'Airtable no longer accepts this connection. Please connect again.');
+      }
+      throw new AppError(ErrorCode.RefreshUnavailable, 'Airtable could not renew access right now. Please try again shortly.', {
+        cause: error instanceof Error ? error.name : undefined,
+        retryAfterSeconds: 5,
+      });
     }
-    return toTokenSet(body, Date.now());
   }
 }
 
@@ -87,7 +105,7 @@ function airtableBasicAuth(clientSecret: string): oauth.ClientAuth {
   };
 }
 
-function toAppError(error: unknown): AppError {
+function exchangeError(error: unknown): AppError {
   if (error instanceof AppError) return error;
   if (error instanceof oauth.ResponseBodyError && error.status < 500) {
     return new AppError(ErrorCode.TokenExchangeFailed, 'Airtable did not accept the sign-in. Please try again.', {

@@ -33,7 +33,7 @@ export class AuthController {
   @Redirect()
   async callback(@Req() req: HttpRequest, @Res({ passthrough: true }) res: HttpResponse) {
     const result = await this.auth.completeLogin(this.http.rawQuery(req), this.http.cookie(req, BINDING_COOKIE));
-    await this.sessions.start(req, res, result.session);
+    await this.sessions.start(req, res, result.connectionId);
     // 303 to a clean URL: the code and state leave the address bar and the history.
     return { url: result.returnTo, statusCode: 303 };
   }

@@ -5,7 +5,7 @@ import { AppError, ErrorCode } from '../common/app-error';
 import { hmac, RANDOM_TOKEN_PATTERN, randomToken } from '../common/random';
 import { airtableConfig, type AirtableConfig } from '../config/airtable.config';
 import { appConfig, type AppConfig } from '../config/app.config';
-import type { Session } from '../sessions/session.store';
+import { ConnectionStore } from '../connections/connection.store';
 import { parseCallback } from './callback-params';
 import { PendingAuthStore } from './pending-auth.store';
 import { s256CodeChallenge } from './pkce';
@@ -18,7 +18,7 @@ export interface LoginStart {
 }
 
 export interface LoginResult {
-  session: Session;
+  connectionId: string;
   returnTo: string;
 }
 
@@ -29,6 +29,7 @@ export class AuthService {
     private readonly pending: PendingAuthStore,
     private readonly oauth: AirtableOAuthClient,
     private readonly api: AirtableApiClient,
+    private readonly connections: ConnectionStore,
     @Inject(appConfig.KEY) private readonly app: AppConfig,
     @Inject(airtableConfig.KEY) private readonly airtable: AirtableConfig,
   ) {}
@@ -58,17 +59,19 @@ export class AuthService {
     }
     const tokens = await this.oauth.exchangeCode(callback.params, callback.state, request.codeVerifier);
     const user = await this.api.whoami(tokens.accessToken);
-    return {
-      session: {
-        connectionId: randomToken(),
-        userId: user.id,
-        email: user.email,
-        scopes: tokens.scopes,
-        tokens,
-        createdAt: Date.now(),
-      },
-      returnTo: request.returnTo,
-    };
+    const now = Date.now();
+    const connectionId = randomToken();
+    await this.connections.save({
+      id: connectionId,
+      userId: user.id,
+      ...(user.email ? { email: user.email } : {}),
+      scopes: tokens.scopes,
+      status: 'active',
+      tokens,
+      createdAt: now,
+      updatedAt: now,
+    });
+    return { connectionId, returnTo: request.returnTo };
   }
 
   private bindingHash(nonce: string): string {

@@ -5,8 +5,8 @@ import { ErrorResponseDto } from '../common/error-response.dto';
 import { HttpExchange, type HttpRequest } from '../common/http-exchange';
 import { NoStore } from '../common/no-store.decorator';
 import { strictQuery } from '../common/strict-query';
-import { CurrentSession, SessionGuard } from '../sessions/session.guard';
-import type { Session } from '../sessions/session.store';
+import { CurrentConnection, SessionGuard } from '../sessions/session.guard';
+import type { Connection } from '../connections/connection.store';
 import { BaseIdPipe } from './base-id.pipe';
 import { BasesService } from './bases.service';
 import { BasesResponseDto } from './dto/bases-response.dto';
@@ -36,8 +36,8 @@ export class BasesController {
   @NoStore()
   @ApiOperation({ summary: 'Every base the connection can see' })
   @ApiOkResponse({ type: BasesResponseDto })
-  async list(@CurrentSession() session: Session, @Headers('cache-control') cacheControl?: string): Promise<BasesResponseDto> {
-    return { bases: await this.bases.listBases(session, wantsFresh(cacheControl)) };
+  async list(@CurrentConnection() connection: Connection, @Headers('cache-control') cacheControl?: string): Promise<BasesResponseDto> {
+    return { bases: await this.bases.listBases(connection, wantsFresh(cacheControl)) };
   }
 
   @Get(':id/tables')
@@ -48,7 +48,7 @@ export class BasesController {
   @ApiResponse({ status: 400, type: ErrorResponseDto, description: 'invalid_base_id' })
   @ApiResponse({ status: 403, type: ErrorResponseDto, description: 'base_not_accessible or insufficient_scope' })
   async tables(
-    @CurrentSession() session: Session,
+    @CurrentConnection() connection: Connection,
     @Param('id', BaseIdPipe) baseId: string,
     @Req() req: HttpRequest,
     @Headers('cache-control') cacheControl?: string,
@@ -57,6 +57,6 @@ export class BasesController {
     if (include !== undefined && include !== 'visibleFieldIds') {
       throw new AppError(ErrorCode.InvalidRequest, 'The only supported include is visibleFieldIds.');
     }
-    return { tables: await this.bases.tables(session, baseId, include !== undefined, wantsFresh(cacheControl)) };
+    return { tables: await this.bases.tables(connection, baseId, include !== undefined, wantsFresh(cacheControl)) };
   }
 }

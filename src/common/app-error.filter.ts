@@ -19,6 +19,8 @@ const STATUS: Record<ErrorCode, number> = {
   [ErrorCode.InsufficientScope]: HttpStatus.FORBIDDEN,
   [ErrorCode.UpstreamRejected]: HttpStatus.UNPROCESSABLE_ENTITY,
   [ErrorCode.RateLimited]: HttpStatus.TOO_MANY_REQUESTS,
+  [ErrorCode.RefreshUnavailable]: HttpStatus.SERVICE_UNAVAILABLE,
+  [ErrorCode.RefreshConflict]: HttpStatus.SERVICE_UNAVAILABLE,
   [ErrorCode.ForbiddenOrigin]: HttpStatus.FORBIDDEN,
   [ErrorCode.NotFound]: HttpStatus.NOT_FOUND,
   [ErrorCode.UpstreamError]: HttpStatus.BAD_GATEWAY,

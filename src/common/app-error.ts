@@ -14,6 +14,9 @@ export enum ErrorCode {
   InsufficientScope = 'insufficient_scope',
   UpstreamRejected = 'upstream_rejected',
   RateLimited = 'rate_limited',
+  RefreshUnavailable = 'refresh_unavailable',
+  /** Airtable's 409: another refresh of the same token won. Handled inside TokenService. */
+  RefreshConflict = 'refresh_conflict',
   ForbiddenOrigin = 'forbidden_origin',
   NotFound = 'not_found',
   UpstreamError = 'upstream_error',

@@ -9,7 +9,10 @@ export const appConfig = registerAs('app', () => {
     sandbox: env.boolean('AIRTABLE_SANDBOX', false),
     /** Keys the HMACs of browser-binding nonces and session ids; only hashes are ever stored. */
     sessionSecret: env.string('SESSION_SECRET'),
-    sessionTtlMs: env.integer('SESSION_TTL_SECONDS', 7 * 24 * 3600) * 1000,
+    /** A session ends after this long without a request... */
+    sessionIdleMs: env.integer('SESSION_IDLE_SECONDS', 7 * 24 * 3600) * 1000,
+    /** ...and after this long in any case. */
+    sessionTtlMs: env.integer('SESSION_TTL_SECONDS', 30 * 24 * 3600) * 1000,
   };
   if (config.sessionSecret && config.sessionSecret.length < 32) {
     env.problem('SESSION_SECRET must be at least 32 characters');

@@ -1,6 +1,6 @@
 import type { AirtableBase } from '../airtable/airtable-models';
 import { html, page, type Html } from '../common/html';
-import type { Session } from '../sessions/session.store';
+import type { Connection } from '../connections/connection.store';
 
 const SANDBOX_BANNER = html`<p class="banner"><strong>Sandbox mode.</strong> Signing in goes to a local
 Airtable emulator with sample data; no real Airtable account is used.</p>`;
@@ -12,8 +12,8 @@ export function sandboxBanner(sandbox: boolean): Html | undefined {
 /** What the signed-in home page shows of the bases: the list, or why there is none. */
 export type BasesView = { bases: AirtableBase[] } | { error: { code: string; message: string } };
 
-export function homePage(session: Session | undefined, bases: BasesView | undefined, sandbox: boolean): string {
-  const body = session ? signedIn(session, bases) : signedOut();
+export function homePage(connection: Connection | undefined, bases: BasesView | undefined, sandbox: boolean): string {
+  const body = connection ? signedIn(connection, bases) : signedOut();
   return page('Airtable connection', body, sandboxBanner(sandbox));
 }
 
@@ -23,10 +23,10 @@ function signedOut(): Html {
 <p><a class="button" href="/auth/login">Connect Airtable</a></p></div>`;
 }
 
-function signedIn(session: Session, bases: BasesView | undefined): Html {
-  const scopes = session.scopes.map((scope) => html`<li><code>${scope}</code></li>`);
+function signedIn(connection: Connection, bases: BasesView | undefined): Html {
+  const scopes = connection.scopes.map((scope) => html`<li><code>${scope}</code></li>`);
   return html`<div class="card"><h1>Connected to Airtable</h1>
-<p>Airtable user <code id="user-id">${session.userId}</code>${session.email ? html` (<span id="user-email">${session.email}</span>)` : ''}</p>
+<p>Airtable user <code id="user-id">${connection.userId}</code>${connection.email ? html` (<span id="user-email">${connection.email}</span>)` : ''}</p>
 <p>Granted scopes:</p><ul>${scopes}</ul>
 <form method="post" action="/auth/logout"><button type="submit">Sign out</button></form></div>
 <div class="card"><h2>Bases</h2>${bases ? basesList(bases) : ''}</div>`;

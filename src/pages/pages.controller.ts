@@ -7,8 +7,8 @@ import type { HttpRequest } from '../common/http-exchange';
 import { NoStore } from '../common/no-store.decorator';
 import { appConfig, type AppConfig } from '../config/app.config';
 import { SessionService } from '../sessions/session.service';
-import { CurrentSession, SessionGuard } from '../sessions/session.guard';
-import type { Session } from '../sessions/session.store';
+import { CurrentConnection, SessionGuard } from '../sessions/session.guard';
+import type { Connection } from '../connections/connection.store';
 import { basePage } from './base.page';
 import { type BasesView, homePage } from './home.page';
 
@@ -26,22 +26,22 @@ export class PagesController {
   @NoStore()
   @Header('Content-Type', 'text/html; charset=utf-8')
   async home(@Req() req: HttpRequest): Promise<string> {
-    const session = await this.sessions.current(req);
-    return homePage(session, session && (await this.basesView(session)), this.app.sandbox);
+    const connection = await this.sessions.current(req);
+    return homePage(connection, connection && (await this.basesView(connection)), this.app.sandbox);
   }
 
   @Get('browse/:id')
   @UseGuards(SessionGuard)
   @NoStore()
   @Header('Content-Type', 'text/html; charset=utf-8')
-  async base(@CurrentSession() session: Session, @Param('id', BaseIdPipe) baseId: string): Promise<string> {
-    return basePage(baseId, await this.bases.tables(session, baseId, false), this.app.sandbox);
+  async base(@CurrentConnection() connection: Connection, @Param('id', BaseIdPipe) baseId: string): Promise<string> {
+    return basePage(baseId, await this.bases.tables(connection, baseId, false), this.app.sandbox);
   }
 
   /** The home page still renders when Airtable fails; it says why the list is missing. */
-  private async basesView(session: Session): Promise<BasesView> {
+  private async basesView(connection: Connection): Promise<BasesView> {
     try {
-      return { bases: await this.bases.listBases(session) };
+      return { bases: await this.bases.listBases(connection) };
     } catch (error) {
       if (!(error instanceof AppError)) throw error;
       return { error: { code: error.code, message: error.message } };

@@ -26,8 +26,8 @@ export function sandboxEnv(sandbox: AirtableSandbox, clientId = SANDBOX_CLIENT_I
 }
 
 /**
- * Starts the sandbox next to the service and rewrites `env` to use it, with a generated session secret
- * when none is set. Returns undefined when the service should talk to the real Airtable.
+ * Starts the sandbox next to the service and rewrites `env` to use it, with generated secrets when none
+ * are set. Returns undefined when the service should talk to the real Airtable.
  */
 export async function startSandboxMode(env: NodeJS.ProcessEnv): Promise<AirtableSandbox | undefined> {
   if (!wantsSandbox(env)) return undefined;
@@ -43,6 +43,11 @@ export async function startSandboxMode(env: NodeJS.ProcessEnv): Promise<Airtable
       },
     ],
   });
-  Object.assign(env, sandboxEnv(sandbox), { SESSION_SECRET: env.SESSION_SECRET || randomToken() });
+  Object.assign(env, sandboxEnv(sandbox), {
+    SESSION_SECRET: env.SESSION_SECRET || randomToken(),
+    TOKEN_ENCRYPTION_KEY: env.TOKEN_ENCRYPTION_KEY || randomToken(),
+    // The sandbox forgets its grants when it stops, so by default the service's store does too.
+    DATABASE_PATH: env.DATABASE_PATH || ':memory:',
+  });
   return sandbox;
 }

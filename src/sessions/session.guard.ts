@@ -1,11 +1,11 @@
 import { CanActivate, createParamDecorator, ExecutionContext, Injectable } from '@nestjs/common';
 import { AppError, ErrorCode } from '../common/app-error';
 import type { HttpRequest } from '../common/http-exchange';
+import type { Connection } from '../connections/connection.store';
 import { SessionService } from './session.service';
-import type { Session } from './session.store';
 
-interface RequestWithSession extends HttpRequest {
-  airtableSession?: Session;
+interface RequestWithConnection extends HttpRequest {
+  airtableConnection?: Connection;
 }
 
 /** Lets only signed-in browsers through (401 unauthenticated with a loginUrl otherwise). */
@@ -14,15 +14,16 @@ export class SessionGuard implements CanActivate {
   constructor(private readonly sessions: SessionService) {}
 
   async canActivate(context: ExecutionContext): Promise<boolean> {
-    const req = context.switchToHttp().getRequest<RequestWithSession>();
-    const session = await this.sessions.current(req);
-    if (!session) throw new AppError(ErrorCode.Unauthenticated, 'Connect your Airtable account first.');
-    req.airtableSession = session;
+    const req = context.switchToHttp().getRequest<RequestWithConnection>();
+    const connection = await this.sessions.current(req);
+    if (!connection) throw new AppError(ErrorCode.Unauthenticated, 'Connect your Airtable account first.');
+    req.airtableConnection = connection;
     return true;
   }
 }
 
-/** The session SessionGuard found for this request. */
-export const CurrentSession = createParamDecorator(
-  (_data: unknown, context: ExecutionContext): Session => context.switchToHttp().getRequest<RequestWithSession>().airtableSession!,
+/** The connection of the session SessionGuard found for this request. */
+export const CurrentConnection = createParamDecorator(
+  (_data: unknown, context: ExecutionContext): Connection =>
+    context.switchToHttp().getRequest<RequestWithConnection>().airtableConnection!,
 );

@@ -2,35 +2,41 @@ import { Inject, Injectable } from '@nestjs/common';
 import { HttpExchange, type HttpRequest, type HttpResponse } from '../common/http-exchange';
 import { RANDOM_TOKEN_PATTERN } from '../common/random';
 import { appConfig, type AppConfig } from '../config/app.config';
-import { type Session, SessionStore } from './session.store';
+import { type Connection, ConnectionStore } from '../connections/connection.store';
+import { SessionStore } from './session.store';
 
 export const SESSION_COOKIE = 'sid';
 
-/** The session behind a browser's cookie. */
+/** The session behind a browser's cookie, and the Airtable connection it uses. */
 @Injectable()
 export class SessionService {
   constructor(
-    private readonly store: SessionStore,
+    private readonly sessions: SessionStore,
+    private readonly connections: ConnectionStore,
     private readonly http: HttpExchange,
     @Inject(appConfig.KEY) private readonly config: AppConfig,
   ) {}
 
-  async current(req: HttpRequest): Promise<Session | undefined> {
+  async current(req: HttpRequest): Promise<Connection | undefined> {
     const id = this.sessionId(req);
-    return id ? this.store.get(id) : undefined;
+    const session = id && (await this.sessions.use(id));
+    return session ? this.connections.get(session.connectionId) : undefined;
   }
 
-  /** A new id at every login (never reuse one a browser had before), and the old session ends. */
-  async start(req: HttpRequest, res: HttpResponse, session: Session): Promise<void> {
+  /** A new id at every login (never one the browser had before), and the browser's old session ends. */
+  async start(req: HttpRequest, res: HttpResponse, connectionId: string): Promise<void> {
     const previous = this.sessionId(req);
-    if (previous) await this.store.delete(previous);
-    const id = await this.store.create(session);
+    if (previous) await this.sessions.delete(previous);
+    const id = await this.sessions.create(connectionId);
     this.http.setCookie(res, SESSION_COOKIE, id, this.config.sessionTtlMs);
   }
 
+  /** Signing out ends the session and deletes its connection's tokens (and so its other sessions). */
   async end(req: HttpRequest, res: HttpResponse): Promise<void> {
     const id = this.sessionId(req);
-    if (id) await this.store.delete(id);
+    const session = id && (await this.sessions.use(id));
+    if (session) await this.connections.delete(session.connectionId);
+    if (id) await this.sessions.delete(id);
     this.http.clearCookie(res, SESSION_COOKIE);
   }
 

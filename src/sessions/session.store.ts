@@ -1,20 +1,15 @@
-import type { TokenSet } from '../airtable/token-set';
-
-/** A signed-in browser and the Airtable connection behind it. Tokens never leave the server. */
+/** A signed-in browser: which connection it uses and how long it may keep using it. */
 export interface Session {
-  /** Identifies the Airtable connection (grant) behind the session; keys per-connection caches. */
   connectionId: string;
-  userId: string;
-  email?: string;
-  scopes: string[];
-  tokens: TokenSet;
   createdAt: number;
+  lastSeenAt: number;
 }
 
-/** Where sessions live; in memory for now, behind this interface so a persistent store can replace it. */
+/** Where sessions live: SQLite by default. Ids are opaque and random; only their HMAC is stored. */
 export abstract class SessionStore {
-  /** Stores the session under a new opaque random id and returns the id. */
-  abstract create(session: Session): Promise<string>;
-  abstract get(id: string): Promise<Session | undefined>;
+  /** Stores a new session for the connection under a new random id and returns the id. */
+  abstract create(connectionId: string): Promise<string>;
+  /** The session, unless it is unknown or past its idle or absolute lifetime. Records the visit. */
+  abstract use(id: string): Promise<Session | undefined>;
   abstract delete(id: string): Promise<void>;
 }

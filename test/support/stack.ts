@@ -8,6 +8,7 @@ import { type AirtableSandbox, startSandbox } from '../../src/sandbox/sandbox.se
 import { ALL_SCOPES, SANDBOX_CLIENT_ID, type SandboxOptions } from '../../src/sandbox/sandbox.options';
 
 export const SESSION_SECRET = 'test-session-secret-0123456789abcdef';
+export const ENCRYPTION_KEY = Buffer.alloc(32, 7).toString('base64url');
 
 export interface StackOptions {
   /** Registers the sandbox client as confidential with this secret (and configures the service with it). */
@@ -36,7 +37,8 @@ export async function startStack(options: StackOptions = {}): Promise<Stack> {
     clients: [{ clientId: SANDBOX_CLIENT_ID, clientSecret: options.clientSecret, redirectUris: [redirectUri], scopes: ALL_SCOPES }],
     ...options.sandbox,
   });
-  const app = await withEnv({ ...sandboxEnv(sandbox), SESSION_SECRET, ...options.env }, async () => {
+  const env = { ...sandboxEnv(sandbox), SESSION_SECRET, TOKEN_ENCRYPTION_KEY: ENCRYPTION_KEY, DATABASE_PATH: ':memory:', ...options.env };
+  const app = await withEnv(env, async () => {
     const moduleRef = await Test.createTestingModule({ imports: [AppModule] }).compile();
     const nest = moduleRef.createNestApplication({ logger: false });
     configureApp(nest);

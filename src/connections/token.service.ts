@@ -1,0 +1,105 @@
+import { Inject, Injectable } from '@nestjs/common';
+import { AirtableOAuthClient } from '../airtable/airtable-oauth.client';
+import type { TokenSet } from '../airtable/token-set';
+import { AppError, ErrorCode } from '../common/app-error';
+import { SingleFlight } from '../common/single-flight';
+import { tokensConfig, type TokensConfig } from '../config/tokens.config';
+import { type Connection, ConnectionStore } from './connection.store';
+
+export const reauthRequired = () =>
+  new AppError(ErrorCode.ReauthRequired, 'Airtable no longer accepts this connection. Please connect again.');
+
+const isReauth = (error: unknown) => error instanceof AppError && error.code === ErrorCode.ReauthRequired;
+
+/**
+ * Access tokens that are valid when used. Airtable rotates both tokens at every refresh and kills the
+ * old ones at once, so two refreshes of one connection at the same time log its user out: here every
+ * refresh of a connection runs alone (callers wait for the one in flight and share its result), and it
+ * reads the stored tokens again before deciding anything, because someone may have refreshed already.
+ */
+@Injectable()
+export class TokenService {
+  private readonly flights = new SingleFlight();
+
+  constructor(
+    private readonly store: ConnectionStore,
+    private readonly oauth: AirtableOAuthClient,
+    @Inject(tokensConfig.KEY) private readonly config: TokensConfig,
+  ) {}
+
+  /**
+   * Runs an Airtable call with a valid access token. A token near expiry is refreshed first; a 401
+   * for a token believed valid triggers one refresh and one retry, never more.
+   */
+  async withAccessToken<T>(connectionId: string, call: (accessToken: string) => Promise<T>): Promise<T> {
+    const token = await this.accessToken(connectionId);
+    try {
+      return await call(token);
+    } catch (error) {
+      if (!isReauth(error)) throw error;
+    }
+    return call(await this.refresh(connectionId, token));
+  }
+
+  async accessToken(connectionId: string): Promise<string> {
+    const tokens = await this.activeTokens(connectionId);
+    return this.nearExpiry(tokens) ? this.refresh(connectionId, tokens.accessToken) : tokens.accessToken;
+  }
+
+  /** Refreshes unless the stored token is no longer `staleToken` (someone refreshed meanwhile). */
+  refresh(connectionId: string, staleToken: string): Promise<string> {
+    return this.flights.run(connectionId, () => this.refreshAlone(connectionId, staleToken));
+  }
+
+  private async refreshAlone(connectionId: string, staleToken: string): Promise<string> {
+    const connection = await this.load(connectionId);
+    const tokens = connection.tokens!;
+    if (tokens.accessToken !== staleToken && !this.nearExpiry(tokens)) return tokens.accessToken;
+    if (!tokens.refreshToken) return this.revoke(connection);
+    try {
+      const fresh = await this.oauth.refresh(tokens.refreshToken);
+      const next: TokenSet = fresh.refreshToken ? fresh : { ...fresh, refreshToken: tokens.refreshToken, refreshExpiresAt: tokens.refreshExpiresAt };
+      // Stored before use: if the process dies now, the rotated refresh token is not lost.
+      await this.store.save({ ...connection, tokens: next, scopes: next.scopes.length ? next.scopes : connection.scopes, updatedAt: Date.now() });
+      return next.accessToken;
+    } catch (error) {
+      if (isReauth(error)) return (await this.refreshedMeanwhile(connection)) ?? this.revoke(connection);
+      if (error instanceof AppError && error.code === ErrorCode.RefreshConflict) {
+        await new Promise((resolve) => setTimeout(resolve, this.config.refreshConflictWaitMs));
+        const winner = await this.refreshedMeanwhile(connection);
+        if (winner) return winner;
+        throw new AppError(ErrorCode.RefreshUnavailable, 'Airtable is renewing access right now. Please try again shortly.', {
+          retryAfterSeconds: 1,
+        });
+      }
+      throw error;
+    }
+  }
+
+  /** The new access token if another refresh stored one since `before` was read. */
+  private async refreshedMeanwhile(before: Connection): Promise<string | undefined> {
+    const now = await this.store.get(before.id);
+    const tokens = now?.status === 'active' ? now.tokens : undefined;
+    return tokens && tokens.refreshToken !== before.tokens!.refreshToken ? tokens.accessToken : undefined;
+  }
+
+  /** The grant is gone: drop its tokens and say so to every caller. */
+  private async revoke(connection: Connection): Promise<never> {
+    await this.store.save({ ...connection, status: 'reauth_required', tokens: undefined, updatedAt: Date.now() });
+    throw reauthRequired();
+  }
+
+  private async activeTokens(connectionId: string): Promise<TokenSet> {
+    return (await this.load(connectionId)).tokens!;
+  }
+
+  private async load(connectionId: string): Promise<Connection> {
+    const connection = await this.store.get(connectionId);
+    if (!connection || connection.status !== 'active' || !connection.tokens) throw reauthRequired();
+    return connection;
+  }
+
+  private nearExpiry(tokens: TokenSet): boolean {
+    return tokens.expiresAt - this.config.refreshMarginMs <= Date.now();
+  }
+}
