@@ -118,6 +118,11 @@ export class GrantStore {
     return grant && grant.accessExpiresAt > Date.now() ? grant : undefined;
   }
 
+  /** Ends the current access token now, as Airtable does when a token outlives its hour. */
+  expireAccessToken(grant: Grant): void {
+    grant.accessExpiresAt = Date.now();
+  }
+
   /** Ends a grant as if the user removed the integration in Airtable's UI. */
   revoke(grant: Grant): void {
     grant.revoked = true;

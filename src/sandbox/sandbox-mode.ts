@@ -1,6 +1,6 @@
 import { randomToken } from '../common/random';
 import { AirtableSandbox, startSandbox } from './sandbox.server';
-import { ALL_SCOPES, SANDBOX_CLIENT_ID } from './sandbox.options';
+import { ALL_SCOPES, SANDBOX_CLIENT_ID, type SandboxOptions } from './sandbox.options';
 
 /** Sandbox when asked for, or when no Airtable client is configured outside production. */
 export function wantsSandbox(env: NodeJS.ProcessEnv): boolean {
@@ -8,6 +8,16 @@ export function wantsSandbox(env: NodeJS.ProcessEnv): boolean {
   if (flag === 'true' || flag === '1') return true;
   if (flag === 'false' || flag === '0') return false;
   return !env.AIRTABLE_CLIENT_ID && !env.CLIENT_ID && env.NODE_ENV !== 'production';
+}
+
+/** SANDBOX_ACCESS_TOKEN_TTL_SECONDS / SANDBOX_REFRESH_TOKEN_TTL_SECONDS: watch refreshes happen in seconds. */
+export function sandboxLifetimes(env: NodeJS.ProcessEnv): Partial<SandboxOptions> {
+  const seconds = (name: string) => (env[name] ? Number(env[name]) * 1000 : undefined);
+  const lifetimes = {
+    accessTokenTtlMs: seconds('SANDBOX_ACCESS_TOKEN_TTL_SECONDS'),
+    refreshTokenTtlMs: seconds('SANDBOX_REFRESH_TOKEN_TTL_SECONDS'),
+  };
+  return Object.fromEntries(Object.entries(lifetimes).filter(([, value]) => value !== undefined));
 }
 
 /** The settings that point the service at a running sandbox. */
@@ -33,6 +43,7 @@ export async function startSandboxMode(env: NodeJS.ProcessEnv): Promise<Airtable
   if (!wantsSandbox(env)) return undefined;
   const redirectUri = env.AIRTABLE_REDIRECT_URI || `http://localhost:${env.PORT || 4000}/airtable-oauth`;
   const sandbox = await startSandbox({
+    ...sandboxLifetimes(env),
     port: Number(env.SANDBOX_PORT || 4001),
     clients: [
       {

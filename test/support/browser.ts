@@ -1,6 +1,12 @@
 import request from 'supertest';
 import type TestAgent from 'supertest/lib/agent';
-import type { Stack } from './stack';
+import type { AirtableSandbox } from '../../src/sandbox/sandbox.server';
+
+/** What a browser needs: where the service is, and the sandbox that plays Airtable. */
+export interface Site {
+  origin: string;
+  sandbox: AirtableSandbox;
+}
 
 export interface ConsentChoice {
   decision?: 'allow' | 'deny';
@@ -15,8 +21,8 @@ export interface ConsentChoice {
 export class TestBrowser {
   readonly agent: TestAgent;
 
-  constructor(private readonly stack: Stack) {
-    this.agent = request.agent(stack.app.getHttpServer());
+  constructor(private readonly site: Site) {
+    this.agent = request.agent(site.origin);
   }
 
   /** GET /auth/login; returns the authorize URL it redirected to. */
@@ -27,7 +33,7 @@ export class TestBrowser {
 
   /** Opens the consent screen at `authorizeUrl` and answers it; returns the callback path and query. */
   async consent(authorizeUrl: string, choice: ConsentChoice = {}): Promise<string> {
-    const callbackUrl = await answerConsent(this.stack, authorizeUrl, choice);
+    const callbackUrl = await answerConsent(this.site, authorizeUrl, choice);
     const url = new URL(callbackUrl);
     return url.pathname + url.search;
   }
@@ -47,14 +53,14 @@ export class TestBrowser {
 }
 
 /** The sandbox's consent screen, answered; returns the absolute URL the sandbox redirected to. */
-export async function answerConsent(stack: Stack, authorizeUrl: string, choice: ConsentChoice = {}): Promise<string> {
+export async function answerConsent(site: Site, authorizeUrl: string, choice: ConsentChoice = {}): Promise<string> {
   const page = await fetch(authorizeUrl);
   const html = await page.text();
   const requestId = /name="request" value="([^"]+)"/.exec(html)?.[1];
   if (page.status !== 200 || !requestId) throw new Error(`No consent screen (${page.status})`);
   const form = new URLSearchParams({ request: requestId, decision: choice.decision ?? 'allow' });
-  for (const base of choice.bases ?? stack.sandbox.bases.map((b) => b.id)) form.append('base', base);
-  const answer = await fetch(`${stack.sandbox.url}/oauth2/v1/authorize`, { method: 'POST', body: form, redirect: 'manual' });
+  for (const base of choice.bases ?? site.sandbox.bases.map((b) => b.id)) form.append('base', base);
+  const answer = await fetch(`${site.sandbox.url}/oauth2/v1/authorize`, { method: 'POST', body: form, redirect: 'manual' });
   const location = answer.headers.get('location');
   if (answer.status !== 302 || !location) throw new Error(`Consent did not redirect (${answer.status})`);
   return location;

@@ -16,6 +16,10 @@ export interface StackOptions {
   /** Extra or overriding service settings. */
   env?: Record<string, string>;
   sandbox?: Partial<SandboxOptions>;
+  /** Use this running sandbox (left running on close) instead of starting one. */
+  sandboxInstance?: AirtableSandbox;
+  /** Listen on this port (e.g. to stand in for an instance that was stopped). */
+  port?: number;
 }
 
 /** The real service (Nest app, production pipeline) wired to a real sandbox on a random port. */
@@ -29,15 +33,17 @@ export interface Stack {
 }
 
 export async function startStack(options: StackOptions = {}): Promise<Stack> {
-  const port = await freePort();
+  const port = options.port ?? (await freePort());
   const origin = `http://127.0.0.1:${port}`;
   const redirectUri = `${origin}/airtable-oauth`;
-  const sandbox = await startSandbox({
-    port: 0,
-    clients: [{ clientId: SANDBOX_CLIENT_ID, clientSecret: options.clientSecret, redirectUris: [redirectUri], scopes: ALL_SCOPES }],
-    ...options.sandbox,
-  });
-  const env = { ...sandboxEnv(sandbox), SESSION_SECRET, TOKEN_ENCRYPTION_KEY: ENCRYPTION_KEY, DATABASE_PATH: ':memory:', ...options.env };
+  const sandbox =
+    options.sandboxInstance ??
+    (await startSandbox({
+      port: 0,
+      clients: [{ clientId: SANDBOX_CLIENT_ID, clientSecret: options.clientSecret, redirectUris: [redirectUri], scopes: ALL_SCOPES }],
+      ...options.sandbox,
+    }));
+  const env = { ...sandboxEnv(sandbox), AIRTABLE_REDIRECT_URI: redirectUri, SESSION_SECRET, TOKEN_ENCRYPTION_KEY: ENCRYPTION_KEY, DATABASE_PATH: ':memory:', ...options.env };
   const app = await withEnv(env, async () => {
     const moduleRef = await Test.createTestingModule({ imports: [AppModule] }).compile();
     const nest = moduleRef.createNestApplication({ logger: false });
@@ -52,12 +58,12 @@ export async function startStack(options: StackOptions = {}): Promise<Stack> {
     redirectUri,
     async close() {
       await app.close();
-      await sandbox.close();
+      if (!options.sandboxInstance) await sandbox.close();
     },
   };
 }
 
-async function freePort(): Promise<number> {
+export async function freePort(): Promise<number> {
   const server = createServer();
   await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
   const { port } = server.address() as AddressInfo;
