@@ -7,15 +7,18 @@ import { CommonModule } from './common/common.module';
 import { airtableConfig } from './config/airtable.config';
 import { appConfig } from './config/app.config';
 import { authConfig } from './config/auth.config';
+import { redisConfig } from './config/redis.config';
 import { tokensConfig } from './config/tokens.config';
+import { RedisModule } from './redis/redis.module';
 import { BasesModule } from './bases/bases.module';
 import { MeModule } from './me/me.module';
 import { PagesModule } from './pages/pages.module';
 
 @Module({
   imports: [
-    ConfigModule.forRoot({ isGlobal: true, load: [appConfig, airtableConfig, authConfig, tokensConfig] }),
+    ConfigModule.forRoot({ isGlobal: true, load: [appConfig, airtableConfig, authConfig, tokensConfig, redisConfig] }),
     CommonModule,
+    RedisModule,
     AuthModule,
     MeModule,
     BasesModule,

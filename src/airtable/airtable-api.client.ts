@@ -50,7 +50,7 @@ export class AirtableApiClient {
       if (!Array.isArray(body.tables) || !body.tables.every(isTable)) throw invalidResponse();
       return body.tables;
     } catch (error) {
-      if (error instanceof AppError && error.code === ErrorCode.RateLimited) this.pacer.lockOut(baseId);
+      if (error instanceof AppError && error.code === ErrorCode.RateLimited) await this.pacer.lockOut(baseId);
       throw error;
     }
   }

@@ -1,48 +1,104 @@
-import { Inject, Injectable } from '@nestjs/common';
 import { AppError, ErrorCode } from '../common/app-error';
-import { airtableConfig, type AirtableConfig } from '../config/airtable.config';
+import type { AirtableConfig } from '../config/airtable.config';
+import type { RedisService } from '../redis/redis.service';
 
 /**
  * Airtable counts requests per base over one second; this window is a little longer so that jitter
  * between our start and Airtable's arrival time cannot push a burst over the limit.
  */
-const WINDOW_MS = 1_100;
+export const WINDOW_MS = 1_100;
+
+export function rateLimited(waitMs: number): AppError {
+  return new AppError(ErrorCode.RateLimited, 'Airtable limits how fast a base can be read. Please try again shortly.', {
+    retryAfterSeconds: Math.max(1, Math.ceil(waitMs / 1000)),
+  });
+}
 
 /**
  * Paces calls per base so that no more than Airtable's limit start in any window, and after a 429
  * refuses calls for that base for the whole lockout (Airtable answers 429 for 30 seconds; calling again
- * sooner only extends it).
+ * sooner only extends it). A queue longer than a request may wait is refused at once.
  */
-@Injectable()
-export class BasePacer {
+export abstract class BasePacer {
+  constructor(protected readonly config: AirtableConfig) {}
+
+  /** Resolves when a call for `baseId` may start. */
+  async acquire(baseId: string): Promise<void> {
+    const delay = await this.reserve(baseId);
+    if (delay > 0) await new Promise((resolve) => setTimeout(resolve, delay));
+  }
+
+  /** Books the next start for `baseId` and returns how long to wait for it; throws rate_limited. */
+  protected abstract reserve(baseId: string): Promise<number>;
+
+  abstract lockOut(baseId: string): Promise<void>;
+}
+
+/** One instance: the book of start times lives in this process. */
+export class MemoryBasePacer extends BasePacer {
   /** Start times (past or scheduled) of the last `limit` calls per base, oldest first. */
   private readonly starts = new Map<string, number[]>();
   private readonly lockedUntil = new Map<string, number>();
 
-  constructor(@Inject(airtableConfig.KEY) private readonly config: AirtableConfig) {}
-
-  /** Resolves when a call for `baseId` may start. */
-  async acquire(baseId: string): Promise<void> {
+  protected async reserve(baseId: string): Promise<number> {
     const now = Date.now();
     const locked = this.lockedUntil.get(baseId) ?? 0;
     if (locked > now) throw rateLimited(locked - now);
     const limit = this.config.rateLimitPerSecond;
     const starts = (this.starts.get(baseId) ?? []).filter((t) => t > now - WINDOW_MS);
     const start = starts.length < limit ? now : Math.max(now, starts[starts.length - limit] + WINDOW_MS);
-    // A queue longer than a request may wait is refused now rather than left to time out.
     if (start - now > this.config.rateLimitMaxWaitMs) throw rateLimited(start - now);
     starts.push(start);
     this.starts.set(baseId, starts.slice(-limit));
-    if (start > now) await new Promise((resolve) => setTimeout(resolve, start - now));
+    return start - now;
   }
 
-  lockOut(baseId: string): void {
+  async lockOut(baseId: string): Promise<void> {
     this.lockedUntil.set(baseId, Date.now() + this.config.rateLimitLockoutMs);
   }
 }
 
-function rateLimited(waitMs: number): AppError {
-  return new AppError(ErrorCode.RateLimited, 'Airtable limits how fast a base can be read. Please try again shortly.', {
-    retryAfterSeconds: Math.ceil(waitMs / 1000),
-  });
+/** The same booking as MemoryBasePacer, done atomically in Redis on Redis's clock, for the whole fleet. */
+const RESERVE = `
+local locked = redis.call('PTTL', KEYS[2])
+if locked > 0 then return {1, locked} end
+local t = redis.call('TIME')
+local now = tonumber(t[1]) * 1000 + math.floor(tonumber(t[2]) / 1000)
+local limit, window, maxWait = tonumber(ARGV[1]), tonumber(ARGV[2]), tonumber(ARGV[3])
+local starts = {}
+for _, s in ipairs(redis.call('LRANGE', KEYS[1], 0, -1)) do
+  if tonumber(s) > now - window then table.insert(starts, tonumber(s)) end
+end
+local start = now
+if #starts >= limit then start = math.max(now, starts[#starts - limit + 1] + window) end
+if start - now > maxWait then return {1, start - now} end
+table.insert(starts, start)
+while #starts > limit do table.remove(starts, 1) end
+redis.call('DEL', KEYS[1])
+redis.call('RPUSH', KEYS[1], unpack(starts))
+redis.call('PEXPIRE', KEYS[1], start - now + window)
+return {0, start - now}`;
+
+export class RedisBasePacer extends BasePacer {
+  constructor(
+    config: AirtableConfig,
+    private readonly redis: RedisService,
+  ) {
+    super(config);
+  }
+
+  protected async reserve(baseId: string): Promise<number> {
+    const [refused, ms] = (await this.redis.run((client) =>
+      client.eval(RESERVE, {
+        keys: [this.redis.key('pace', baseId), this.redis.key('lockout', baseId)],
+        arguments: [String(this.config.rateLimitPerSecond), String(WINDOW_MS), String(this.config.rateLimitMaxWaitMs)],
+      }),
+    )) as [number, number];
+    if (refused) throw rateLimited(ms);
+    return ms;
+  }
+
+  async lockOut(baseId: string): Promise<void> {
+    await this.redis.run((client) => client.set(this.redis.key('lockout', baseId), '1', { PX: this.config.rateLimitLockoutMs }));
+  }
 }

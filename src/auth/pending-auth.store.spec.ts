@@ -4,11 +4,13 @@ import { AppCacheModule } from '../cache/cache.module';
 import { ErrorCode } from '../common/app-error';
 import { randomToken } from '../common/random';
 import { authConfig } from '../config/auth.config';
+import { redisConfig } from '../config/redis.config';
+import { RedisModule } from '../redis/redis.module';
 import { PendingAuthStore } from './pending-auth.store';
 
 async function createStore(): Promise<PendingAuthStore> {
   const moduleRef = await Test.createTestingModule({
-    imports: [ConfigModule.forRoot({ isGlobal: true, ignoreEnvFile: true, load: [authConfig] }), AppCacheModule],
+    imports: [ConfigModule.forRoot({ isGlobal: true, ignoreEnvFile: true, load: [authConfig, redisConfig] }), RedisModule, AppCacheModule],
     providers: [PendingAuthStore],
   }).compile();
   return moduleRef.get(PendingAuthStore);

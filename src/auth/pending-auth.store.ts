@@ -5,6 +5,8 @@ import type { Keyv } from 'keyv';
 import { AppError, ErrorCode } from '../common/app-error';
 import { safeEqual } from '../common/random';
 import { authConfig, type AuthConfig } from '../config/auth.config';
+import { redisConfig, type RedisConfig } from '../config/redis.config';
+import { withinTime } from '../redis/redis.service';
 
 /** One login in progress, stored under its state until the callback arrives or the TTL ends it. */
 export interface PendingAuthRequest {
@@ -22,14 +24,16 @@ export class PendingAuthStore {
   private readonly keyv: Keyv;
 
   constructor(
-    @Inject(CACHE_MANAGER) private readonly cache: Cache,
+    @Inject(CACHE_MANAGER) cache: Cache,
     @Inject(authConfig.KEY) private readonly config: AuthConfig,
+    @Inject(redisConfig.KEY) private readonly redis: RedisConfig,
   ) {
     this.keyv = cache.stores[0];
   }
 
+  // The Keyv store is used directly: cache-manager swallows store errors, and a login must fail closed.
   async save(state: string, request: PendingAuthRequest): Promise<void> {
-    await this.guard(() => this.cache.set(PREFIX + state, request, this.config.requestTtlMs));
+    await this.guard(() => this.keyv.set(PREFIX + state, request, this.config.requestTtlMs));
   }
 
   /**
@@ -37,26 +41,21 @@ export class PendingAuthStore {
    * another browser's binding leaves the entry untouched, so a forged callback cannot cancel a login.
    */
   async take(state: string, bindingHash: string): Promise<PendingAuthRequest> {
-    const request = await this.guard(() => this.cache.get<PendingAuthRequest>(PREFIX + state));
+    const request = await this.guard(() => this.keyv.get<PendingAuthRequest>(PREFIX + state));
     if (!request) throw new AppError(ErrorCode.InvalidState, 'This sign-in link has expired or was already used.');
     if (!safeEqual(request.bindingHash, bindingHash)) {
       throw new AppError(ErrorCode.BrowserMismatch, 'This sign-in was started in another browser. Please start again here.');
     }
     // The single-use gate: of concurrent callbacks for one state, only the one whose delete removed
-    // the entry goes on (cache-manager's del() always says true, Keyv's delete() does not).
+    // the entry goes on (cache-manager's del() always says true; Keyv's delete() does not, atomically
+    // on Redis too).
     const removed = await this.guard(() => this.keyv.delete(PREFIX + state));
     if (!removed) throw new AppError(ErrorCode.InvalidState, 'This sign-in link has expired or was already used.');
     return request;
   }
 
-  /** Fail closed: without the store there is no state or PKCE check, so there is no login. */
-  private async guard<T>(operation: () => Promise<T>): Promise<T> {
-    try {
-      return await operation();
-    } catch (error) {
-      throw new AppError(ErrorCode.StoreUnavailable, 'Sign-in is unavailable right now. Please try again shortly.', {
-        cause: error,
-      });
-    }
+  /** Fail closed, and fast: without the store there is no state or PKCE check, so there is no login. */
+  private guard<T>(operation: () => Promise<T>): Promise<T> {
+    return withinTime(operation(), this.redis.timeoutMs);
   }
 }

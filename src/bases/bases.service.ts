@@ -1,28 +1,42 @@
 import { Inject, Injectable } from '@nestjs/common';
-import { CacheableMemory } from 'cacheable';
+import type { Keyv } from 'keyv';
 import { AirtableApiClient } from '../airtable/airtable-api.client';
 import type { AirtableBase, AirtableTable } from '../airtable/airtable-models';
+import { DistributedLock } from '../common/distributed-lock';
 import { SingleFlight } from '../common/single-flight';
 import { airtableConfig, type AirtableConfig } from '../config/airtable.config';
+import { redisConfig, type RedisConfig } from '../config/redis.config';
 import type { Connection } from '../connections/connection.store';
 import { reauthRequired, TokenService } from '../connections/token.service';
+import { withinTime } from '../redis/redis.service';
+
+export const SCHEMA_CACHE = Symbol('SCHEMA_CACHE');
+
+/** With the cache turned off, a result is still kept this long so that callers waiting for it can read it. */
+const HANDOFF_MS = 2_000;
+
+interface Cached<T> {
+  value: T;
+  storedAt: number;
+}
 
 /**
  * Bases and schemas per connection, kept inside Airtable's rate limit: identical concurrent requests
- * share one upstream call, results are reused for a short time, and the client paces what remains.
+ * share one upstream call (in this process through SingleFlight, across instances through a lock
+ * and the shared cache), results are reused for a short time, and the client paces what remains.
  */
 @Injectable()
 export class BasesService {
-  private readonly cache: CacheableMemory;
   private readonly flights = new SingleFlight();
 
   constructor(
     private readonly api: AirtableApiClient,
     private readonly tokens: TokenService,
+    private readonly lock: DistributedLock,
+    @Inject(SCHEMA_CACHE) private readonly cache: Keyv,
     @Inject(airtableConfig.KEY) private readonly config: AirtableConfig,
-  ) {
-    this.cache = new CacheableMemory({ ttl: config.schemaCacheTtlMs, lruSize: 10_000, checkInterval: 60_000, useClone: false });
-  }
+    @Inject(redisConfig.KEY) private readonly redis: RedisConfig,
+  ) {}
 
   listBases(connection: Connection, fresh = false): Promise<AirtableBase[]> {
     return this.cached(connection, `bases:${connection.id}`, fresh, () =>
@@ -37,18 +51,31 @@ export class BasesService {
     );
   }
 
-  /** `fresh` skips the cached copy (not an in-flight call, which is as fresh as it gets). */
+  /**
+   * `fresh` (and a cache turned off) accepts only a result fetched after the request arrived: one
+   * that another caller's call in flight brings back is as fresh as it gets.
+   */
   private async cached<T>(connection: Connection, key: string, fresh: boolean, load: () => Promise<T>): Promise<T> {
     // Nothing cached is served for a connection Airtable no longer accepts.
     if (connection.status !== 'active') throw reauthRequired();
-    if (!fresh) {
-      const hit = this.cache.get<T>(key);
-      if (hit !== undefined) return hit;
-    }
-    return this.flights.run(key, async () => {
-      const value = await load();
-      if (this.config.schemaCacheTtlMs > 0) this.cache.set(key, value);
-      return value;
-    });
+    const since = fresh || this.config.schemaCacheTtlMs === 0 ? Date.now() : 0;
+    const hit = await this.read<T>(key, since);
+    if (hit) return hit.value;
+    return this.flights.run(key, () =>
+      this.lock.withLock(`fetch:${key}`, async () => {
+        // Another instance may have fetched it while this one waited for the lock.
+        const fetched = await this.read<T>(key, since);
+        if (fetched) return fetched.value;
+        const value = await load();
+        const ttl = this.config.schemaCacheTtlMs || HANDOFF_MS;
+        await withinTime(this.cache.set(key, { value, storedAt: Date.now() }, ttl), this.redis.timeoutMs);
+        return value;
+      }),
+    );
+  }
+
+  private async read<T>(key: string, since: number): Promise<Cached<T> | undefined> {
+    const entry = await withinTime(this.cache.get<Cached<T>>(key), this.redis.timeoutMs);
+    return entry && entry.storedAt >= since ? entry : undefined;
   }
 }

@@ -1,21 +1,18 @@
 import { CacheModule } from '@nestjs/cache-manager';
 import { Module } from '@nestjs/common';
-import { Keyv } from 'keyv';
 import { authConfig, type AuthConfig } from '../config/auth.config';
-import { sweepingMemoryStore } from './sweeping-memory.store';
+import { RedisService } from '../redis/redis.service';
+import { namespaceStore } from './namespace-store';
 
-/** The cache of pending logins (cache-manager over Keyv), in memory with sweeping and a size cap. */
+/** The cache of pending logins: cache-manager over Keyv, in Redis when configured, else in memory. */
 @Module({
   imports: [
     CacheModule.registerAsync({
-      inject: [authConfig.KEY],
-      useFactory: (auth: AuthConfig) => {
-        const keyv = new Keyv({ store: sweepingMemoryStore(auth.requestTtlMs, auth.maxPendingRequests), namespace: 'pending' });
-        // Values are plain objects held in memory: no JSON round trip needed.
-        keyv.serialize = undefined;
-        keyv.deserialize = undefined;
-        return { stores: [keyv], ttl: auth.requestTtlMs };
-      },
+      inject: [authConfig.KEY, RedisService],
+      useFactory: (auth: AuthConfig, redis: RedisService) => ({
+        stores: [namespaceStore(redis, 'pending', auth.requestTtlMs, auth.maxPendingRequests)],
+        ttl: auth.requestTtlMs,
+      }),
     }),
   ],
   exports: [CacheModule],

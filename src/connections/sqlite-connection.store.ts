@@ -1,9 +1,7 @@
-import { Inject, Injectable, Logger } from '@nestjs/common';
 import type Database from 'better-sqlite3';
-import type { TokenSet } from '../airtable/token-set';
-import { DATABASE } from '../storage/database';
 import { type Connection, ConnectionStore } from './connection.store';
-import { TokenCipher, TokenDecryptError } from './token-cipher';
+import { sealTokens, withOpenedTokens } from './sealed-tokens';
+import type { TokenCipher } from './token-cipher';
 
 interface Row {
   id: string;
@@ -16,13 +14,11 @@ interface Row {
   updated_at: number;
 }
 
-@Injectable()
 export class SqliteConnectionStore extends ConnectionStore {
-  private readonly logger = new Logger(SqliteConnectionStore.name);
   private readonly statements;
 
   constructor(
-    @Inject(DATABASE) db: Database.Database,
+    db: Database.Database,
     private readonly cipher: TokenCipher,
   ) {
     super();
@@ -48,7 +44,7 @@ export class SqliteConnectionStore extends ConnectionStore {
       email: connection.email ?? null,
       scopes: connection.scopes.join(' '),
       status: connection.status,
-      tokens: connection.tokens ? this.cipher.seal(JSON.stringify(connection.tokens), connection.id) : null,
+      tokens: sealTokens(this.cipher, connection),
       refresh_expires_at: connection.tokens?.refreshExpiresAt ?? null,
       created_at: connection.createdAt,
       updated_at: connection.updatedAt,
@@ -67,15 +63,7 @@ export class SqliteConnectionStore extends ConnectionStore {
       createdAt: row.created_at,
       updatedAt: row.updated_at,
     };
-    if (row.tokens === null) return connection;
-    try {
-      return { ...connection, tokens: JSON.parse(this.cipher.open(row.tokens, row.id)) as TokenSet };
-    } catch (error) {
-      if (!(error instanceof TokenDecryptError)) throw error;
-      // A removed key or a tampered record: the tokens are lost, the user must connect again.
-      this.logger.warn('Stored tokens of a connection could not be decrypted; it needs re-authorization');
-      return { ...connection, status: 'reauth_required' };
-    }
+    return withOpenedTokens(this.cipher, connection, row.tokens);
   }
 
   async delete(id: string): Promise<void> {

@@ -2,6 +2,7 @@ import { Inject, Injectable } from '@nestjs/common';
 import { AirtableOAuthClient } from '../airtable/airtable-oauth.client';
 import type { TokenSet } from '../airtable/token-set';
 import { AppError, ErrorCode } from '../common/app-error';
+import { DistributedLock } from '../common/distributed-lock';
 import { SingleFlight } from '../common/single-flight';
 import { tokensConfig, type TokensConfig } from '../config/tokens.config';
 import { type Connection, ConnectionStore } from './connection.store';
@@ -14,7 +15,7 @@ const isReauth = (error: unknown) => error instanceof AppError && error.code ===
 /**
  * Access tokens that are valid when used. Airtable rotates both tokens at every refresh and kills the
  * old ones at once, so two refreshes of one connection at the same time log its user out: here every
- * refresh of a connection runs alone (callers wait for the one in flight and share its result), and it
+ * refresh of a connection runs alone, across all instances (callers wait for the one in flight), and it
  * reads the stored tokens again before deciding anything, because someone may have refreshed already.
  */
 @Injectable()
@@ -24,6 +25,7 @@ export class TokenService {
   constructor(
     private readonly store: ConnectionStore,
     private readonly oauth: AirtableOAuthClient,
+    private readonly lock: DistributedLock,
     @Inject(tokensConfig.KEY) private readonly config: TokensConfig,
   ) {}
 
@@ -46,9 +48,14 @@ export class TokenService {
     return this.nearExpiry(tokens) ? this.refresh(connectionId, tokens.accessToken) : tokens.accessToken;
   }
 
-  /** Refreshes unless the stored token is no longer `staleToken` (someone refreshed meanwhile). */
+  /**
+   * Refreshes unless the stored token is no longer `staleToken` (someone refreshed meanwhile). One
+   * caller per process gets through SingleFlight, one per fleet through the lock.
+   */
   refresh(connectionId: string, staleToken: string): Promise<string> {
-    return this.flights.run(connectionId, () => this.refreshAlone(connectionId, staleToken));
+    return this.flights.run(connectionId, () =>
+      this.lock.withLock(`refresh:${connectionId}`, () => this.refreshAlone(connectionId, staleToken)),
+    );
   }
 
   private async refreshAlone(connectionId: string, staleToken: string): Promise<string> {

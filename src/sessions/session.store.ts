@@ -13,3 +13,20 @@ export abstract class SessionStore {
   abstract use(id: string): Promise<Session | undefined>;
   abstract delete(id: string): Promise<void>;
 }
+
+export interface SessionLifetimes {
+  sessionIdleMs: number;
+  sessionTtlMs: number;
+}
+
+/** A visit is written back at most this often (or a tenth of the idle time), so reads do not each write. */
+const TOUCH_EVERY_MS = 60_000;
+
+/** The one rule for session lifetimes, whatever the store. */
+export function sessionLife(session: Session, now: number, lifetimes: SessionLifetimes) {
+  const expired = now - session.lastSeenAt > lifetimes.sessionIdleMs || now - session.createdAt > lifetimes.sessionTtlMs;
+  const needsTouch = now - session.lastSeenAt > Math.min(TOUCH_EVERY_MS, lifetimes.sessionIdleMs / 10);
+  /** How long the session may live from now if nothing else happens. */
+  const remainingMs = Math.min(lifetimes.sessionIdleMs, session.createdAt + lifetimes.sessionTtlMs - now);
+  return { expired, needsTouch, remainingMs };
+}

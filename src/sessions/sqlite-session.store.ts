@@ -1,12 +1,9 @@
-import { Inject, Injectable, type OnModuleDestroy } from '@nestjs/common';
+import type { OnModuleDestroy } from '@nestjs/common';
 import type Database from 'better-sqlite3';
 import { hmac, randomToken } from '../common/random';
-import { appConfig, type AppConfig } from '../config/app.config';
-import { DATABASE } from '../storage/database';
-import { type Session, SessionStore } from './session.store';
+import type { AppConfig } from '../config/app.config';
+import { type Session, sessionLife, SessionStore } from './session.store';
 
-/** A visit is written back at most this often (or a tenth of the idle time), so reads do not each write. */
-const TOUCH_EVERY_MS = 60_000;
 const PURGE_EVERY_MS = 10 * 60_000;
 
 interface Row {
@@ -15,14 +12,13 @@ interface Row {
   last_seen_at: number;
 }
 
-@Injectable()
 export class SqliteSessionStore extends SessionStore implements OnModuleDestroy {
   private readonly statements;
   private readonly purgeTimer: NodeJS.Timeout;
 
   constructor(
-    @Inject(DATABASE) db: Database.Database,
-    @Inject(appConfig.KEY) private readonly config: AppConfig,
+    db: Database.Database,
+    private readonly config: AppConfig,
   ) {
     super();
     this.statements = {
@@ -47,11 +43,12 @@ export class SqliteSessionStore extends SessionStore implements OnModuleDestroy 
     const row = this.statements.get.get(key);
     if (!row) return undefined;
     const now = Date.now();
-    if (now - row.last_seen_at > this.config.sessionIdleMs || now - row.created_at > this.config.sessionTtlMs) {
+    const life = sessionLife({ connectionId: row.connection_id, createdAt: row.created_at, lastSeenAt: row.last_seen_at }, now, this.config);
+    if (life.expired) {
       this.statements.delete.run(key);
       return undefined;
     }
-    if (now - row.last_seen_at > Math.min(TOUCH_EVERY_MS, this.config.sessionIdleMs / 10)) this.statements.touch.run(now, key);
+    if (life.needsTouch) this.statements.touch.run(now, key);
     return { connectionId: row.connection_id, createdAt: row.created_at, lastSeenAt: now };
   }
 

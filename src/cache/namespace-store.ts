@@ -1,0 +1,20 @@
+import KeyvRedis from '@keyv/redis';
+import { Keyv } from 'keyv';
+import type { RedisService } from '../redis/redis.service';
+import { sweepingMemoryStore } from './sweeping-memory.store';
+
+/**
+ * A Keyv namespace: in Redis (shared by every instance, errors thrown so callers fail closed) when
+ * REDIS_URL is set, otherwise in memory with sweeping and a size cap.
+ */
+export function namespaceStore(redis: RedisService, namespace: string, ttlMs: number, maxEntries: number): Keyv {
+  if (redis.client) {
+    const store = new KeyvRedis(redis.client, { namespace: redis.key(namespace), throwOnErrors: true, throwOnConnectError: true });
+    return new Keyv({ store, ttl: ttlMs, throwOnErrors: true });
+  }
+  const keyv = new Keyv({ store: sweepingMemoryStore(ttlMs, maxEntries), ttl: ttlMs, namespace });
+  // Values are plain objects held in memory: no JSON round trip needed.
+  keyv.serialize = undefined;
+  keyv.deserialize = undefined;
+  return keyv;
+}

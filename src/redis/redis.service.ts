@@ -1,0 +1,74 @@
+import { Inject, Injectable, Logger, type OnApplicationShutdown } from '@nestjs/common';
+import { createClient, type RedisClientType } from '@keyv/redis';
+import { AppError, ErrorCode } from '../common/app-error';
+import { redisConfig, type RedisConfig } from '../config/redis.config';
+
+export type RedisClient = RedisClientType;
+
+export function storeUnavailable(cause?: unknown): AppError {
+  return new AppError(ErrorCode.StoreUnavailable, 'The service cannot reach its store right now. Please try again shortly.', {
+    cause,
+    retryAfterSeconds: 5,
+  });
+}
+
+/** Resolves with `promise`, or fails with store_unavailable after `ms`. */
+export async function withinTime<T>(promise: Promise<T>, ms: number): Promise<T> {
+  let timer: NodeJS.Timeout | undefined;
+  const timeout = new Promise<never>((_, reject) => {
+    timer = setTimeout(() => reject(storeUnavailable('timeout')), ms);
+  });
+  try {
+    return await Promise.race([promise, timeout]);
+  } catch (error) {
+    throw error instanceof AppError ? error : storeUnavailable(error);
+  } finally {
+    clearTimeout(timer);
+  }
+}
+
+/**
+ * The one Redis connection of an instance (when REDIS_URL is set). It fails closed and fast: with the
+ * offline queue off, a command while Redis is unreachable fails at once instead of waiting for a
+ * reconnect, and `run` bounds every call in time. It reconnects by itself when Redis is back.
+ */
+@Injectable()
+export class RedisService implements OnApplicationShutdown {
+  private readonly logger = new Logger(RedisService.name);
+  readonly client?: RedisClient;
+  private lastError = 0;
+
+  constructor(@Inject(redisConfig.KEY) private readonly config: RedisConfig) {
+    if (!config.url) return;
+    this.client = createClient({
+      url: config.url,
+      disableOfflineQueue: true,
+      socket: { connectTimeout: config.timeoutMs, reconnectStrategy: (retries) => Math.min(100 * 2 ** retries, 2_000) },
+    }) as RedisClient;
+    this.client.on('error', () => {
+      // Errors come once per reconnect attempt; say so once in a while, not in a flood.
+      if (Date.now() - this.lastError > 10_000) this.logger.warn('Redis is unreachable; requests that need it answer 503');
+      this.lastError = Date.now();
+    });
+    // Not awaited: the service starts (and answers 503) while Redis is down, and connects when it is up.
+    this.client.connect().catch(() => undefined);
+  }
+
+  get enabled(): boolean {
+    return this.client !== undefined;
+  }
+
+  /** `name` under this deployment's prefix. */
+  key(...parts: string[]): string {
+    return this.config.keyPrefix + parts.join(':');
+  }
+
+  run<T>(call: (client: RedisClient) => Promise<T>): Promise<T> {
+    if (!this.client) throw new Error('Redis is not configured');
+    return withinTime(call(this.client), this.config.timeoutMs);
+  }
+
+  async onApplicationShutdown(): Promise<void> {
+    if (this.client?.isOpen) await this.client.close().catch(() => undefined);
+  }
+}
