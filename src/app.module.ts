@@ -11,6 +11,7 @@ import { redisConfig } from './config/redis.config';
 import { tokensConfig } from './config/tokens.config';
 import { RedisModule } from './redis/redis.module';
 import { BasesModule } from './bases/bases.module';
+import { HealthModule } from './health/health.module';
 import { MeModule } from './me/me.module';
 import { PagesModule } from './pages/pages.module';
 
@@ -23,6 +24,7 @@ import { PagesModule } from './pages/pages.module';
     MeModule,
     BasesModule,
     PagesModule,
+    HealthModule,
   ],
   // Registered as a provider (not in main.ts) so tests run the same error pipeline as production.
   providers: [{ provide: APP_FILTER, useClass: AppErrorFilter }],

@@ -9,8 +9,10 @@ import { sweepingMemoryStore } from './sweeping-memory.store';
  */
 export function namespaceStore(redis: RedisService, namespace: string, ttlMs: number, maxEntries: number): Keyv {
   if (redis.client) {
-    const store = new KeyvRedis(redis.client, { namespace: redis.key(namespace), throwOnErrors: true, throwOnConnectError: true });
-    return new Keyv({ store, ttl: ttlMs, throwOnErrors: true });
+    const store = new KeyvRedis(redis.client, { throwOnErrors: true, throwOnConnectError: true });
+    // Keyv hands its namespace to the store (its default "keyv" would replace the store's own), and the
+    // store alone prefixes keys: "<prefix><namespace>::<key>".
+    return new Keyv({ store, namespace: redis.key(namespace), useKeyPrefix: false, ttl: ttlMs, throwOnErrors: true });
   }
   const keyv = new Keyv({ store: sweepingMemoryStore(ttlMs, maxEntries), ttl: ttlMs, namespace });
   // Values are plain objects held in memory: no JSON round trip needed.

@@ -1,0 +1,191 @@
+import { TestBrowser } from './support/browser';
+import { maxInWindow } from './support/airtable-limits';
+import { LoadBalancer } from './support/load-balancer';
+import { deleteKeys, PrivateRedis, REDIS_URL, redisClient, testPrefix } from './support/redis';
+import { freePort, type Stack, startStack } from './support/stack';
+import { ALL_SCOPES, SANDBOX_CLIENT_ID } from '../src/sandbox/sandbox.options';
+import { type AirtableSandbox, startSandbox } from '../src/sandbox/sandbox.server';
+
+const sleep = (ms: number) => new Promise((resolve) => setTimeout(resolve, ms));
+const CRM = 'appSandboxCRM0001';
+
+/** Two instances sharing one Redis behind a load balancer, and one sandbox playing Airtable. */
+interface Fleet {
+  lb: LoadBalancer;
+  sandbox: AirtableSandbox;
+  instances: Stack[];
+  prefix: string;
+  close(): Promise<void>;
+}
+
+async function startFleet(env: Record<string, string> = {}, sandboxOptions = {}): Promise<Fleet> {
+  const lbPort = await freePort();
+  const publicOrigin = `http://127.0.0.1:${lbPort}`;
+  const sandbox = await startSandbox({
+    port: 0,
+    clients: [{ clientId: SANDBOX_CLIENT_ID, redirectUris: [`${publicOrigin}/airtable-oauth`], scopes: ALL_SCOPES }],
+    ...sandboxOptions,
+  });
+  const prefix = testPrefix();
+  const shared = { REDIS_URL, REDIS_KEY_PREFIX: prefix, AIRTABLE_REDIRECT_URI: `${publicOrigin}/airtable-oauth`, ...env };
+  const instances = [
+    await startStack({ sandboxInstance: sandbox, env: shared }),
+    await startStack({ sandboxInstance: sandbox, env: shared }),
+  ];
+  const lb = new LoadBalancer(instances.map((i) => i.origin));
+  await lb.listen(lbPort);
+  return {
+    lb,
+    sandbox,
+    instances,
+    prefix,
+    async close() {
+      await lb.close();
+      await Promise.all(instances.map((i) => i.close()));
+      await sandbox.close();
+      await deleteKeys(prefix);
+    },
+  };
+}
+
+const browserFor = (fleet: Fleet) => new TestBrowser({ origin: fleet.lb.origin, sandbox: fleet.sandbox });
+const refreshes = (sandbox: AirtableSandbox) => sandbox.oauth.tokenRequests.filter((r) => r.grantType === 'refresh_token');
+
+describe('Distributed mode (two instances, one Redis)', () => {
+  let fleet: Fleet;
+  afterEach(async () => {
+    await fleet?.close();
+  });
+
+  it('completes a login started on instance A with its callback on instance B', async () => {
+    fleet = await startFleet();
+    fleet.lb.route = (req) => (req.url?.startsWith('/airtable-oauth') ? 1 : 0);
+    const browser = browserFor(fleet);
+    expect((await browser.signIn()).status).toBe(303);
+    fleet.lb.route = () => 1;
+    expect((await browser.agent.get('/me').expect(200)).body.id).toBe(fleet.sandbox.user.id);
+    fleet.lb.route = () => 0;
+    await browser.agent.get('/me').expect(200);
+  });
+
+  it('lets exactly one of the same callback replayed on A and B at once through', async () => {
+    fleet = await startFleet();
+    const browser = browserFor(fleet);
+    const callback = await browser.consent(await browser.startLogin());
+    const results = await Promise.all(Array.from({ length: 6 }, () => browser.callback(callback)));
+    expect(results.filter((r) => r.status === 303)).toHaveLength(1);
+    expect(results.filter((r) => r.body.code === 'invalid_state')).toHaveLength(5);
+    expect(fleet.sandbox.oauth.tokenRequests.filter((r) => r.grantType === 'authorization_code')).toHaveLength(1);
+  });
+
+  it('refreshes an expired token exactly once for 50 concurrent calls spread over both instances', async () => {
+    fleet = await startFleet({ TOKEN_REFRESH_MARGIN_SECONDS: '0' }, { accessTokenTtlMs: 1_000 });
+    const browser = browserFor(fleet);
+    await browser.signIn();
+    await sleep(1_100);
+    const results = await Promise.all(Array.from({ length: 50 }, () => browser.agent.get('/me')));
+    expect(results.map((r) => r.status)).toEqual(results.map(() => 200));
+    expect(refreshes(fleet.sandbox)).toEqual([expect.objectContaining({ status: 200 })]);
+  });
+
+  it('coalesces one base’s schema across instances and keeps the per-base rate for the whole fleet', async () => {
+    fleet = await startFleet();
+    const browsers = await Promise.all(
+      Array.from({ length: 12 }, async () => {
+        const b = browserFor(fleet);
+        await b.signIn();
+        return b;
+      }),
+    );
+    const same = await Promise.all(Array.from({ length: 40 }, () => browsers[0].agent.get(`/bases/${CRM}/tables`)));
+    expect(same.every((r) => r.status === 200)).toBe(true);
+    const route = `GET /v0/meta/bases/${CRM}/tables`;
+    expect(fleet.sandbox.count(route)).toBe(1);
+
+    // Eleven other connections: no sharing possible, every call reaches Airtable, paced fleet-wide.
+    const others = await Promise.all(browsers.slice(1).map((b) => b.agent.get(`/bases/${CRM}/tables`)));
+    expect(others.map((r) => r.status)).toEqual(others.map(() => 200));
+    const arrivals = fleet.sandbox.arrivals.get(route)!;
+    expect(arrivals).toHaveLength(12);
+    expect(maxInWindow(arrivals)).toBeLessThanOrEqual(5);
+  });
+
+  it('keeps serving every session when one instance stops mid-load', async () => {
+    fleet = await startFleet();
+    const browsers = [browserFor(fleet), browserFor(fleet), browserFor(fleet)];
+    for (const b of browsers) await b.signIn();
+    const statuses: number[] = [];
+    for (let round = 0; round < 20; round++) {
+      if (round === 8) await fleet.instances[0].app.close(); // instance A goes away
+      const results = await Promise.all(browsers.map((b) => b.agent.get('/me')));
+      statuses.push(...results.map((r) => r.status));
+    }
+    expect(fleet.lb.down.has(0)).toBe(true);
+    expect(statuses.every((s) => s === 200)).toBe(true);
+  });
+
+  it('gives every key it writes the namespace prefix and a TTL', async () => {
+    fleet = await startFleet();
+    const browser = browserFor(fleet);
+    await browser.startLogin(); // a pending login left behind
+    await browser.signIn();
+    await browser.agent.get(`/bases/${CRM}/tables`).expect(200);
+    await browser.agent.get('/bases').expect(200);
+    const client = await redisClient();
+    const keys = await client.keys(`${fleet.prefix}*`);
+    const kinds = new Set(keys.map((k) => k.slice(fleet.prefix.length).split(':')[0]));
+    expect([...kinds].sort()).toEqual(expect.arrayContaining(['connection', 'keepalive', 'pace', 'pending', 'schema', 'session']));
+    for (const key of keys) expect(await client.pTTL(key)).toBeGreaterThan(0);
+    await client.close();
+  });
+});
+
+describe('Distributed mode when Redis fails', () => {
+  let redis: PrivateRedis;
+  let stack: Stack;
+  let browser: TestBrowser;
+
+  beforeAll(async () => {
+    redis = new PrivateRedis(await freePort());
+    await redis.start();
+    stack = await startStack({ env: { REDIS_URL: redis.url, REDIS_TIMEOUT_MS: '300' } });
+    browser = new TestBrowser(stack);
+    expect((await browser.signIn()).status).toBe(303);
+  });
+  afterAll(async () => {
+    await stack?.close();
+    await redis?.stop();
+  });
+
+  it('answers 503 store_unavailable quickly while Redis is slow, and carries on after', async () => {
+    const admin = await redisClient(redis.url);
+    await admin.sendCommand(['CLIENT', 'PAUSE', '1500', 'ALL']);
+    const started = Date.now();
+    const res = await browser.agent.get('/me');
+    expect(res.status).toBe(503);
+    expect(res.body.code).toBe('store_unavailable');
+    expect(Date.now() - started).toBeLessThan(1_000);
+    await sleep(1_600);
+    await browser.agent.get('/me').expect(200);
+    await admin.close();
+  });
+
+  it('fails closed while Redis is down (no login without state), and recovers by itself', async () => {
+    await redis.stop();
+    const started = Date.now();
+    const login = await new TestBrowser(stack).agent.get('/auth/login').set('Accept', 'application/json');
+    expect(login.status).toBe(503);
+    expect(login.body.code).toBe('store_unavailable');
+    expect(login.headers.location).toBeUndefined();
+    expect((await browser.agent.get('/me')).status).toBe(503);
+    expect((await browser.agent.get('/health/ready')).status).toBe(503);
+    await browser.agent.get('/health').expect(200);
+    expect(Date.now() - started).toBeLessThan(3_000);
+
+    await redis.start();
+    const deadline = Date.now() + 10_000;
+    while ((await browser.agent.get('/health/ready')).status !== 200 && Date.now() < deadline) await sleep(200);
+    expect((await browser.signIn()).status).toBe(303);
+    await browser.agent.get('/me').expect(200);
+  });
+});
