@@ -1,6 +1,6 @@
 import { TestBrowser } from './support/browser';
 import { maxInWindow } from './support/airtable-limits';
-import { LoadBalancer } from './support/load-balancer';
+import { LoadBalancer } from '../src/dev/load-balancer';
 import { deleteKeys, PrivateRedis, REDIS_URL, redisClient, testPrefix } from './support/redis';
 import { freePort, type Stack, startStack } from './support/stack';
 import { ALL_SCOPES, SANDBOX_CLIENT_ID } from '../src/sandbox/sandbox.options';

@@ -1,10 +1,11 @@
-import { createServer, request, type IncomingMessage, type Server } from 'node:http';
+import { createServer, request, type IncomingMessage, type Server, type ServerResponse } from 'node:http';
 import type { AddressInfo } from 'node:net';
 
 /**
- * A small HTTP load balancer in front of several instances: round-robin by default, or whatever `route`
- * picks; an instance marked down (or refusing connections) is skipped, as a real balancer's health
- * checks would.
+ * A small HTTP load balancer for trying the distributed mode on one machine (and for its tests): it
+ * spreads requests round-robin over several instances, or as `route` picks, and skips an instance that
+ * refuses connections, as a real balancer's health checks would. Use a real one (nginx, HAProxy, a
+ * cloud balancer) in production.
  */
 export class LoadBalancer {
   private server?: Server;
@@ -14,13 +15,13 @@ export class LoadBalancer {
 
   constructor(private readonly targets: string[]) {}
 
-  async listen(port: number): Promise<void> {
+  async listen(port: number, host = '127.0.0.1'): Promise<void> {
     this.server = createServer((req, res) => {
       const chunks: Buffer[] = [];
       req.on('data', (chunk) => chunks.push(chunk));
       req.on('end', () => this.forward(req, Buffer.concat(chunks), res, this.pick(req), this.targets.length));
     });
-    await new Promise<void>((resolve) => this.server!.listen(port, '127.0.0.1', resolve));
+    await new Promise<void>((resolve) => this.server!.listen(port, host, resolve));
   }
 
   get origin(): string {
@@ -41,7 +42,7 @@ export class LoadBalancer {
     return 0;
   }
 
-  private forward(req: IncomingMessage, body: Buffer, res: import('node:http').ServerResponse, target: number, triesLeft: number): void {
+  private forward(req: IncomingMessage, body: Buffer, res: ServerResponse, target: number, triesLeft: number): void {
     const url = new URL(req.url ?? '/', this.targets[target]);
     const upstream = request(url, { method: req.method, headers: req.headers }, (answer) => {
       res.writeHead(answer.statusCode ?? 502, answer.headers);
