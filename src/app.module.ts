@@ -12,12 +12,14 @@ import { tokensConfig } from './config/tokens.config';
 import { RedisModule } from './redis/redis.module';
 import { BasesModule } from './bases/bases.module';
 import { HealthModule } from './health/health.module';
+import { LoggingModule } from './logging/logging.module';
 import { MeModule } from './me/me.module';
 import { PagesModule } from './pages/pages.module';
 
 @Module({
   imports: [
     ConfigModule.forRoot({ isGlobal: true, load: [appConfig, airtableConfig, authConfig, tokensConfig, redisConfig] }),
+    LoggingModule,
     CommonModule,
     RedisModule,
     AuthModule,

@@ -1,12 +1,14 @@
 import 'reflect-metadata';
 import { NestFactory } from '@nestjs/core';
+import { Logger } from 'nestjs-pino';
 import { AppModule } from './app.module';
 import { configureApp } from './app.setup';
 import { startSandboxMode } from './sandbox/sandbox-mode';
 
 async function bootstrap(): Promise<void> {
   const sandbox = await startSandboxMode(process.env);
-  const app = await NestFactory.create(AppModule);
+  const app = await NestFactory.create(AppModule, { bufferLogs: true });
+  app.useLogger(app.get(Logger));
   app.enableShutdownHooks();
   configureApp(app);
   const port = Number(process.env.PORT || 4000);

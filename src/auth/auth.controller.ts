@@ -4,6 +4,7 @@ import { SameOriginGuard } from '../common/same-origin.guard';
 import { strictQuery } from '../common/strict-query';
 import { authConfig, type AuthConfig } from '../config/auth.config';
 import { SessionService } from '../sessions/session.service';
+import { AuthThrottlerGuard } from './auth-throttler.guard';
 import { AuthService } from './auth.service';
 
 export const BINDING_COOKIE = 'auth_binding';
@@ -18,6 +19,7 @@ export class AuthController {
   ) {}
 
   @Get('auth/login')
+  @UseGuards(AuthThrottlerGuard)
   @Header('Cache-Control', 'no-store')
   @Redirect()
   async login(@Req() req: HttpRequest, @Res({ passthrough: true }) res: HttpResponse) {
@@ -28,6 +30,7 @@ export class AuthController {
   }
 
   @Get('airtable-oauth')
+  @UseGuards(AuthThrottlerGuard)
   @Header('Cache-Control', 'no-store')
   @Header('Referrer-Policy', 'no-referrer')
   @Redirect()

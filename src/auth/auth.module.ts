@@ -1,15 +1,33 @@
 import { Module } from '@nestjs/common';
+import { ThrottlerModule } from '@nestjs/throttler';
 import { AirtableModule } from '../airtable/airtable.module';
 import { AppCacheModule } from '../cache/cache.module';
 import { ConnectionsModule } from '../connections/connections.module';
+import { authConfig, type AuthConfig } from '../config/auth.config';
+import { RedisThrottlerStorage } from '../redis/redis-throttler.storage';
+import { RedisService } from '../redis/redis.service';
 import { SessionsModule } from '../sessions/sessions.module';
+import { AuthThrottlerGuard } from './auth-throttler.guard';
 import { AuthController } from './auth.controller';
 import { AuthService } from './auth.service';
 import { PendingAuthStore } from './pending-auth.store';
 
 @Module({
-  imports: [AppCacheModule, AirtableModule, ConnectionsModule, SessionsModule],
+  imports: [
+    AppCacheModule,
+    AirtableModule,
+    ConnectionsModule,
+    SessionsModule,
+    ThrottlerModule.forRootAsync({
+      inject: [authConfig.KEY, RedisService],
+      useFactory: (auth: AuthConfig, redis: RedisService) => ({
+        throttlers: [{ ttl: 60_000, limit: auth.rateLimitPerMinute }],
+        // Shared by the fleet with Redis; the default in-memory storage forgets a client after its window.
+        ...(redis.enabled ? { storage: new RedisThrottlerStorage(redis) } : {}),
+      }),
+    }),
+  ],
   controllers: [AuthController],
-  providers: [AuthService, PendingAuthStore],
+  providers: [AuthService, PendingAuthStore, AuthThrottlerGuard],
 })
 export class AuthModule {}

@@ -23,6 +23,7 @@ const STATUS: Record<ErrorCode, number> = {
   [ErrorCode.RefreshConflict]: HttpStatus.SERVICE_UNAVAILABLE,
   [ErrorCode.ForbiddenOrigin]: HttpStatus.FORBIDDEN,
   [ErrorCode.NotFound]: HttpStatus.NOT_FOUND,
+  [ErrorCode.TooManyRequests]: HttpStatus.TOO_MANY_REQUESTS,
   [ErrorCode.UpstreamError]: HttpStatus.BAD_GATEWAY,
   [ErrorCode.UpstreamTimeout]: HttpStatus.GATEWAY_TIMEOUT,
   [ErrorCode.UpstreamUnavailable]: HttpStatus.BAD_GATEWAY,
@@ -62,8 +63,7 @@ export class AppErrorFilter implements ExceptionFilter {
     const ctx = host.switchToHttp();
     const req = ctx.getRequest<HttpRequest>();
     const res = ctx.getResponse<object>();
-    const { code, message } = this.describe(exception);
-    const status = STATUS[code];
+    const { code, message, status } = this.describe(exception);
     const retryAfter = exception instanceof AppError ? exception.retryAfterSeconds : undefined;
     if (retryAfter !== undefined) httpAdapter.setHeader(res, 'Retry-After', String(retryAfter));
 
@@ -78,16 +78,17 @@ export class AppErrorFilter implements ExceptionFilter {
     httpAdapter.reply(res, body, status);
   }
 
-  private describe(exception: unknown): { code: ErrorCode; message: string } {
-    if (exception instanceof AppError) return { code: exception.code, message: exception.message };
-    if (exception instanceof HttpException) {
+  private describe(exception: unknown): { code: ErrorCode; message: string; status: number } {
+    if (exception instanceof AppError) return { code: exception.code, message: exception.message, status: STATUS[exception.code] };
+    // Nest's own exceptions (unknown route, wrong method, body too large...) keep their 4xx status.
+    if (exception instanceof HttpException && exception.getStatus() < 500) {
       const status = exception.getStatus();
-      if (status === HttpStatus.NOT_FOUND) return { code: ErrorCode.NotFound, message: 'There is nothing at this address.' };
-      if (status < 500) return { code: ErrorCode.InvalidRequest, message: 'The request is not valid.' };
+      if (status === HttpStatus.NOT_FOUND) return { code: ErrorCode.NotFound, message: 'There is nothing at this address.', status };
+      return { code: ErrorCode.InvalidRequest, message: 'The request is not valid.', status };
     }
     // Only the class name: messages of unexpected errors can carry request data or tokens.
     this.logger.error(`Unexpected ${exception instanceof Error ? exception.name : typeof exception}`);
-    return { code: ErrorCode.Internal, message: 'Something went wrong on our side. Please try again.' };
+    return { code: ErrorCode.Internal, message: 'Something went wrong on our side. Please try again.', status: 500 };
   }
 }
 

@@ -19,6 +19,7 @@ export enum ErrorCode {
   RefreshConflict = 'refresh_conflict',
   ForbiddenOrigin = 'forbidden_origin',
   NotFound = 'not_found',
+  TooManyRequests = 'too_many_requests',
   UpstreamError = 'upstream_error',
   UpstreamTimeout = 'upstream_timeout',
   UpstreamUnavailable = 'upstream_unavailable',

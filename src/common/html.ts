@@ -1,3 +1,5 @@
+import { createHash } from 'node:crypto';
+
 const ESCAPES: Record<string, string> = {
   '&': '&amp;',
   '<': '&lt;',
@@ -47,6 +49,9 @@ const STYLE = `
   code{background:#eee;padding:0 .25rem;border-radius:3px;word-break:break-all}
   ul{padding-left:1.25rem}
 `;
+
+/** The Content-Security-Policy source that allows exactly the pages' one inline style block. */
+export const PAGE_STYLE_SOURCE = `'sha256-${createHash('sha256').update(STYLE).digest('base64')}'`;
 
 /** The one page layout: inline styles only, no scripts, nothing loaded from elsewhere. */
 export function page(title: string, body: Html, banner?: Html): string {

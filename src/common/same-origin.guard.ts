@@ -4,8 +4,9 @@ import { AppError, ErrorCode } from './app-error';
 import type { HttpRequest } from './http-exchange';
 
 /**
- * Refuses state-changing requests sent by another site. Browsers always send `Origin` (and modern ones
- * `Sec-Fetch-Site`) on a cross-site POST; a request with neither did not come from a browser page.
+ * Refuses state-changing requests sent by another site. Modern browsers send `Sec-Fetch-Site`, which
+ * is trusted first (their `Origin` is "null" under Referrer-Policy: no-referrer, even on this site);
+ * older ones send `Origin` on every POST. A request with neither did not come from a browser page.
  */
 @Injectable()
 export class SameOriginGuard implements CanActivate {
@@ -19,9 +20,8 @@ export class SameOriginGuard implements CanActivate {
     const { headers } = context.switchToHttp().getRequest<HttpRequest>();
     const site = headers['sec-fetch-site'];
     const origin = headers.origin;
-    const siteOk = site === undefined || site === 'same-origin' || site === 'none';
-    const originOk = origin === undefined || origin === this.origin;
-    if (!siteOk || !originOk) {
+    const allowed = site !== undefined ? site === 'same-origin' || site === 'none' : origin === undefined || origin === this.origin;
+    if (!allowed) {
       throw new AppError(ErrorCode.ForbiddenOrigin, 'This request must come from this site.');
     }
     return true;

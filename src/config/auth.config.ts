@@ -8,6 +8,8 @@ export const authConfig = registerAs('auth', () => {
     requestTtlMs: env.integer('AUTH_REQUEST_TTL_SECONDS', 600) * 1000,
     /** Hard cap on pending logins held in memory; the oldest go first when a flood reaches it. */
     maxPendingRequests: env.integer('AUTH_MAX_PENDING_REQUESTS', 100_000),
+    /** Per client address, for /auth/login and for the callback each. */
+    rateLimitPerMinute: env.integer('AUTH_RATE_LIMIT_PER_MINUTE', 30),
   };
   env.done('auth');
   return config;

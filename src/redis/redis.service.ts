@@ -1,4 +1,4 @@
-import { Inject, Injectable, Logger, type OnApplicationShutdown } from '@nestjs/common';
+import { Inject, Injectable, Logger, type OnApplicationShutdown, type OnModuleInit } from '@nestjs/common';
 import { createClient, type RedisClientType } from '@keyv/redis';
 import { AppError, ErrorCode } from '../common/app-error';
 import { redisConfig, type RedisConfig } from '../config/redis.config';
@@ -11,6 +11,9 @@ export function storeUnavailable(cause?: unknown): AppError {
     retryAfterSeconds: 5,
   });
 }
+
+/** How long a starting instance waits for Redis before it starts anyway (and answers 503 until Redis is up). */
+const STARTUP_WAIT_MS = 5_000;
 
 /** Resolves with `promise`, or fails with store_unavailable after `ms`. */
 export async function withinTime<T>(promise: Promise<T>, ms: number): Promise<T> {
@@ -33,9 +36,10 @@ export async function withinTime<T>(promise: Promise<T>, ms: number): Promise<T>
  * reconnect, and `run` bounds every call in time. It reconnects by itself when Redis is back.
  */
 @Injectable()
-export class RedisService implements OnApplicationShutdown {
+export class RedisService implements OnModuleInit, OnApplicationShutdown {
   private readonly logger = new Logger(RedisService.name);
   readonly client?: RedisClient;
+  private connecting?: Promise<unknown>;
   private lastError = 0;
 
   constructor(@Inject(redisConfig.KEY) private readonly config: RedisConfig) {
@@ -50,8 +54,13 @@ export class RedisService implements OnApplicationShutdown {
       if (Date.now() - this.lastError > 10_000) this.logger.warn('Redis is unreachable; requests that need it answer 503');
       this.lastError = Date.now();
     });
-    // Not awaited: the service starts (and answers 503) while Redis is down, and connects when it is up.
-    this.client.connect().catch(() => undefined);
+    // It keeps trying in the background: an instance started while Redis is down connects when it is up.
+    this.connecting = this.client.connect().catch(() => undefined);
+  }
+
+  /** A healthy Redis is connected before the first request; a dead one does not hold the start. */
+  async onModuleInit(): Promise<void> {
+    if (this.connecting) await Promise.race([this.connecting, new Promise((resolve) => setTimeout(resolve, STARTUP_WAIT_MS).unref())]);
   }
 
   get enabled(): boolean {

@@ -43,7 +43,17 @@ export async function startStack(options: StackOptions = {}): Promise<Stack> {
       clients: [{ clientId: SANDBOX_CLIENT_ID, clientSecret: options.clientSecret, redirectUris: [redirectUri], scopes: ALL_SCOPES }],
       ...options.sandbox,
     }));
-  const env = { ...sandboxEnv(sandbox), AIRTABLE_REDIRECT_URI: redirectUri, SESSION_SECRET, TOKEN_ENCRYPTION_KEY: ENCRYPTION_KEY, DATABASE_PATH: ':memory:', ...options.env };
+  const env = {
+    ...sandboxEnv(sandbox),
+    AIRTABLE_REDIRECT_URI: redirectUri,
+    SESSION_SECRET,
+    TOKEN_ENCRYPTION_KEY: ENCRYPTION_KEY,
+    DATABASE_PATH: ':memory:',
+    LOG_LEVEL: 'silent',
+    // Tests sign in far more often than a person; the limit has tests of its own.
+    AUTH_RATE_LIMIT_PER_MINUTE: '100000',
+    ...options.env,
+  };
   const app = await withEnv(env, async () => {
     const moduleRef = await Test.createTestingModule({ imports: [AppModule] }).compile();
     const nest = moduleRef.createNestApplication({ logger: false });
