@@ -78,7 +78,14 @@ describe('OAuth login flow (public client)', () => {
     const browser = new TestBrowser(stack);
     expect((await browser.signIn()).status).toBe(303);
     const seen = stack.sandbox.oauth.tokenRequests.at(-1)!;
-    expect(seen).toEqual({ grantType: 'authorization_code', basicAuth: false, bodyClientId: 'sandbox-client', status: 200 });
+    expect(seen).toEqual({
+      grantType: 'authorization_code',
+      basicAuth: false,
+      bodyClientId: 'sandbox-client',
+      // A fresh verifier of 43 base64url characters: within 43-128 and free of the `~` Airtable rejects.
+      codeVerifier: expect.stringMatching(/^[A-Za-z0-9_-]{43}$/),
+      status: 200,
+    });
   });
 
   it('returns to a same-site returnTo after login', async () => {
@@ -294,6 +301,7 @@ describe('OAuth login flow (confidential client)', () => {
         // As Airtable documents it: base64("client_id:client_secret"), not form-encoded ("sandbox%2Dclient").
         basicUser: 'sandbox-client',
         bodyClientId: undefined,
+        codeVerifier: expect.any(String),
         status: 200,
       });
     } finally {

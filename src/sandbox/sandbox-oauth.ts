@@ -20,6 +20,8 @@ export interface TokenRequestRecord {
   basicAuth: boolean;
   /** The user part of Basic credentials exactly as sent, before any form-decoding. */
   basicUser?: string;
+  /** The PKCE verifier sent, so tests can check it never shows up anywhere else. */
+  codeVerifier?: string;
   bodyClientId: string | undefined;
   status: number;
 }
@@ -127,6 +129,7 @@ export class SandboxOAuth {
       grantType: params.get('grant_type') ?? undefined,
       basicAuth: basic !== undefined,
       ...(basic ? { basicUser: basic.rawClientId } : {}),
+      ...(params.has('code_verifier') ? { codeVerifier: params.get('code_verifier')! } : {}),
       bodyClientId: params.get('client_id') ?? undefined,
       status: response.status,
     });

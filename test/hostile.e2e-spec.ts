@@ -1,0 +1,210 @@
+import { CACHE_MANAGER } from '@nestjs/cache-manager';
+import type { Cache } from 'cache-manager';
+import { TestBrowser } from './support/browser';
+import { setCookie } from './support/cookies';
+import { type Stack, startStack } from './support/stack';
+
+const TOKEN_ROUTE = 'POST /oauth2/v1/token';
+const CRM = 'appSandboxCRM0001';
+const TABLES_ROUTE = `GET /v0/meta/bases/${CRM}/tables`;
+const json = { 'content-type': 'application/json' };
+const TEN_MB = 'x'.repeat(10 * 1024 * 1024);
+
+/** Upstream misbehaviour, and what the client must get instead: a clean status and a stable code. */
+const FAULTS: Array<[string, { status?: number; body?: string; headers?: Record<string, string>; delayMs?: number }, number, string]> = [
+  ['500', { status: 500, body: 'Internal error' }, 502, 'upstream_error'],
+  ['502', { status: 502, body: '<html>Bad gateway</html>' }, 502, 'upstream_error'],
+  ['503', { status: 503, body: JSON.stringify({ error: { type: 'RETRIABLE_ERROR' } }), headers: { ...json, 'retry-after': '5' } }, 502, 'upstream_error'],
+  ['an HTML 200', { status: 200, body: '<html><body>maintenance</body></html>', headers: { 'content-type': 'text/html' } }, 502, 'upstream_error'],
+  ['invalid JSON', { status: 200, body: '{"access_token": ', headers: json }, 502, 'upstream_error'],
+  ['a JSON array', { status: 200, body: '[1,2,3]', headers: json }, 502, 'upstream_error'],
+  ['{}', { status: 200, body: '{}', headers: json }, 502, 'upstream_error'],
+  ['a 302', { status: 302, headers: { location: 'http://evil.example/steal' } }, 502, 'upstream_error'],
+  ['a 10 MB body', { status: 200, body: TEN_MB, headers: json }, 502, 'upstream_error'],
+  ['a hang', { delayMs: 3_000 }, 504, 'upstream_timeout'],
+];
+
+describe('Hostile input and upstream faults', () => {
+  let stack: Stack;
+
+  beforeAll(async () => {
+    stack = await startStack({ env: { AIRTABLE_TIMEOUT_MS: '500', AIRTABLE_MAX_RESPONSE_BYTES: String(1024 * 1024) } });
+  });
+  afterAll(() => stack.close());
+  afterEach(() => stack.sandbox.clearFaults());
+
+  const pendingCount = () => (stack.app.get<Cache>(CACHE_MANAGER).stores[0].store as { store: { size: number } }).store.size;
+
+  describe.each(FAULTS)('the token endpoint answering %s', (_name, fault, status, code) => {
+    it(`gives ${status} ${code}, no session, no crash`, async () => {
+      const browser = new TestBrowser(stack);
+      const callback = await browser.consent(await browser.startLogin());
+      stack.sandbox.fault(TOKEN_ROUTE, fault);
+      const res = await browser.callback(callback);
+      expect(res.status).toBe(status);
+      expect(res.body.code).toBe(code);
+      expect(setCookie(res, 'sid')).toBeUndefined();
+      expect(res.text).not.toMatch(/maintenance|evil\.example|Bad gateway|xxxxxxxx/);
+      stack.sandbox.clearFaults();
+      await browser.home().expect(200); // still alive, still signed out
+      expect((await browser.home()).text).toContain('Connect Airtable');
+    });
+  });
+
+  it('refuses a 200 without access_token or with token_type mac', async () => {
+    for (const body of [{ token_type: 'Bearer', expires_in: 3600 }, { access_token: 'x', token_type: 'mac', expires_in: 3600 }]) {
+      const browser = new TestBrowser(stack);
+      const callback = await browser.consent(await browser.startLogin());
+      stack.sandbox.fault(TOKEN_ROUTE, { status: 200, body: JSON.stringify(body), headers: json });
+      const res = await browser.callback(callback);
+      expect(res.status).toBe(502);
+      expect(setCookie(res, 'sid')).toBeUndefined();
+    }
+  });
+
+  describe.each(FAULTS)('the Web API answering %s', (_name, fault, status, code) => {
+    it(`gives ${status} ${code} and the session survives`, async () => {
+      const browser = new TestBrowser(stack);
+      await browser.signIn();
+      stack.sandbox.fault(TABLES_ROUTE, fault);
+      const res = await browser.agent.get(`/bases/${CRM}/tables`).set('Cache-Control', 'no-cache');
+      expect(res.status).toBe(status);
+      expect(res.body.code).toBe(code);
+      expect(res.text).not.toMatch(/maintenance|evil\.example|Bad gateway|RETRIABLE|xxxxxxxx/);
+      stack.sandbox.clearFaults();
+      await browser.agent.get('/me').expect(200);
+    });
+  });
+
+  it.each([
+    ['a control character', 'state=%01' + 'A'.repeat(42) + '&code=x'],
+    ['non-ASCII', `state=${encodeURIComponent('é'.repeat(43))}&code=x`],
+    ['a NUL byte', `state=${'A'.repeat(42)}%00&code=x`],
+    ['an error without state', 'error=access_denied&error_description=%3Cscript%3Ealert(1)%3C%2Fscript%3E'],
+    ['an oversized code', `state=${'A'.repeat(43)}&code=${'c'.repeat(100_000)}`],
+  ])('refuses a callback with %s, reflecting nothing, without a token call or a pending change', async (_name, query) => {
+    const browser = new TestBrowser(stack);
+    await browser.startLogin();
+    const pending = pendingCount();
+    const tokenCalls = stack.sandbox.count(TOKEN_ROUTE);
+    const res = await browser.agent.get(`/airtable-oauth?${query}`).set('Accept', 'text/html');
+    expect([400, 414, 431]).toContain(res.status);
+    expect(res.text).not.toMatch(/<script>|alert\(1\)|é|AAAAAAAAAAAA|cccccccc/);
+    expect(setCookie(res, 'sid')).toBeUndefined();
+    expect(stack.sandbox.count(TOKEN_ROUTE)).toBe(tokenCalls);
+    expect(pendingCount()).toBe(pending);
+  });
+
+  it('serves pages with a strict CSP, no-referrer, no X-Powered-By, and no cache for user data', async () => {
+    const browser = new TestBrowser(stack);
+    const home = await browser.home();
+    const csp = home.headers['content-security-policy'];
+    expect(csp).toContain("default-src 'none'");
+    expect(csp).toMatch(/style-src 'sha256-[A-Za-z0-9+/=]+'/);
+    expect(csp).toContain("frame-ancestors 'none'");
+    expect(csp).toContain("form-action 'self'");
+    expect(csp).not.toContain('unsafe-inline');
+    expect(home.headers['referrer-policy']).toBe('no-referrer');
+    expect(home.headers['x-content-type-options']).toBe('nosniff');
+    expect(home.headers['x-powered-by']).toBeUndefined();
+    expect(home.headers['x-request-id']).toMatch(/^[0-9a-f-]{36}$/);
+    expect(home.text).not.toMatch(/<script|https?:\/\/(?!127\.0\.0\.1)/);
+    const callback = await browser.signIn();
+    expect(callback.headers['cache-control']).toBe('no-store');
+    expect(callback.headers['referrer-policy']).toBe('no-referrer');
+    for (const path of ['/', '/me', '/bases', `/bases/${CRM}/tables`, `/browse/${CRM}`]) {
+      expect((await browser.agent.get(path)).headers['cache-control']).toBe('no-store');
+    }
+  });
+
+  it('refuses a cross-site sign-out and keeps the session', async () => {
+    const browser = new TestBrowser(stack);
+    await browser.signIn();
+    for (const [header, value] of [['Origin', 'https://evil.example'], ['Origin', 'null'], ['Sec-Fetch-Site', 'cross-site'], ['Sec-Fetch-Site', 'same-site']]) {
+      const res = await browser.agent.post('/auth/logout').set(header, value).set('Accept', 'application/json');
+      expect(res.status).toBe(403);
+      expect(res.body.code).toBe('forbidden_origin');
+    }
+    await browser.agent.get('/me').expect(200);
+  });
+
+  it('answers unknown routes and methods with a clean JSON error', async () => {
+    const browser = new TestBrowser(stack);
+    const missing = await browser.agent.get('/nothing/../../etc/passwd');
+    expect(missing.status).toBe(404);
+    expect(missing.body).toMatchObject({ code: 'not_found' });
+    const wrongMethod = await browser.agent.delete('/auth/login');
+    expect(wrongMethod.status).toBe(404);
+  });
+});
+
+describe('Secure cookies behind https', () => {
+  it('marks the binding and session cookies Secure when the public URL is https', async () => {
+    const stack = await startStack({ env: { AIRTABLE_REDIRECT_URI: 'https://app.example.com/airtable-oauth' } });
+    try {
+      const res = await new TestBrowser(stack).agent.get('/auth/login').expect(302);
+      expect(setCookie(res, 'auth_binding')).toMatch(/; Secure/);
+      expect(setCookie(res, 'auth_binding')).toMatch(/HttpOnly/);
+    } finally {
+      await stack.close();
+    }
+  });
+});
+
+describe('Floods', () => {
+  it('limits logins and callbacks per client address and leaves other clients alone', async () => {
+    const stack = await startStack({ env: { AUTH_RATE_LIMIT_PER_MINUTE: '5', TRUST_PROXY: 'loopback' } });
+    try {
+      const agent = new TestBrowser(stack).agent;
+      const from = (ip: string) => agent.get('/auth/login').set('X-Forwarded-For', ip);
+      for (let i = 0; i < 5; i++) expect((await from('203.0.113.7')).status).toBe(302);
+      const limited = await from('203.0.113.7').set('Accept', 'application/json');
+      expect(limited.status).toBe(429);
+      expect(limited.body.code).toBe('too_many_requests');
+      expect(Number(limited.headers['retry-after'])).toBeGreaterThan(0);
+      expect((await from('203.0.113.8')).status).toBe(302);
+
+      const callback = (ip: string) => agent.get(`/airtable-oauth?state=${'A'.repeat(43)}&code=x`).set('X-Forwarded-For', ip);
+      for (let i = 0; i < 5; i++) expect((await callback('198.51.100.1')).status).toBe(400);
+      expect((await callback('198.51.100.1')).status).toBe(429);
+    } finally {
+      await stack.close();
+    }
+  });
+
+  it('keeps pending logins capped under a flood from many addresses while a real user still logs in', async () => {
+    const stack = await startStack({ env: { AUTH_MAX_PENDING_REQUESTS: '1000', AUTH_RATE_LIMIT_PER_MINUTE: '5', TRUST_PROXY: 'loopback' } });
+    try {
+      const pending = () => (stack.app.get<Cache>(CACHE_MANAGER).stores[0].store as { store: { size: number } }).store.size;
+      const flooder = new TestBrowser(stack).agent;
+      const user = new TestBrowser(stack);
+      let userResult: number | undefined;
+      const total = 10_000;
+      for (let sent = 0; sent < total; sent += 200) {
+        await Promise.all(
+          Array.from({ length: 200 }, (_, i) => {
+            const n = sent + i;
+            return flooder.get('/auth/login').set('X-Forwarded-For', `10.${(n >> 16) & 255}.${(n >> 8) & 255}.${n & 255}`);
+          }),
+        );
+        if (sent === total / 2) userResult = (await user.signIn()).status; // in the middle of the flood
+        expect(pending()).toBeLessThanOrEqual(1000);
+      }
+      expect(pending()).toBeGreaterThanOrEqual(999); // the flood did land, up to the cap
+      expect(userResult).toBe(303);
+      await user.agent.get('/me').expect(200);
+      // Memory per pending entry and RSS under a larger flood are measured by the benchmark, not here.
+
+      // Bogus callbacks with well-formed states never reach the token endpoint.
+      const tokenCalls = stack.sandbox.count(TOKEN_ROUTE);
+      await Promise.all(
+        Array.from({ length: 500 }, (_, i) =>
+          flooder.get(`/airtable-oauth?state=${String(i).padStart(43, 'A')}&code=x`).set('X-Forwarded-For', `172.16.${i >> 8}.${i & 255}`),
+        ),
+      );
+      expect(stack.sandbox.count(TOKEN_ROUTE)).toBe(tokenCalls);
+    } finally {
+      await stack.close();
+    }
+  }, 120_000);
+});

@@ -1,0 +1,97 @@
+import { mkdtempSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { sandboxEnv } from '../src/sandbox/sandbox-mode';
+import { type AirtableSandbox, startSandbox } from '../src/sandbox/sandbox.server';
+import { ALL_SCOPES, SANDBOX_CLIENT_ID } from '../src/sandbox/sandbox.options';
+import { TestBrowser } from './support/browser';
+import { cookieValue, setCookie } from './support/cookies';
+import { buildService, ServiceProcess } from './support/service-process';
+import { ENCRYPTION_KEY, freePort, SESSION_SECRET } from './support/stack';
+
+const sleep = (ms: number) => new Promise((resolve) => setTimeout(resolve, ms));
+
+/** The real process at debug level, every flow driven through it, and its whole output searched. */
+describe('Logs', () => {
+  let sandbox: AirtableSandbox;
+  let service: ServiceProcess;
+  let origin: string;
+
+  beforeAll(async () => {
+    buildService();
+    const port = await freePort();
+    origin = `http://127.0.0.1:${port}`;
+    sandbox = await startSandbox({
+      port: 0,
+      accessTokenTtlMs: 1_000,
+      clients: [{ clientId: SANDBOX_CLIENT_ID, clientSecret: 'very-secret-client-secret', redirectUris: [`${origin}/airtable-oauth`], scopes: ALL_SCOPES }],
+    });
+    service = new ServiceProcess({
+      ...sandboxEnv(sandbox),
+      AIRTABLE_SANDBOX: 'false',
+      PORT: String(port),
+      SESSION_SECRET,
+      TOKEN_ENCRYPTION_KEY: ENCRYPTION_KEY,
+      TOKEN_REFRESH_MARGIN_SECONDS: '0',
+      DATABASE_PATH: join(mkdtempSync(join(tmpdir(), 'airtable-logs-')), 'store.sqlite'),
+      LOG_LEVEL: 'trace',
+    });
+    await service.start(origin);
+  }, 60_000);
+
+  afterAll(async () => {
+    await service?.kill();
+    await sandbox?.close();
+  });
+
+  it('hold no code, state, verifier, token, secret, cookie or Authorization value, in any flow', async () => {
+    const secrets: string[] = ['very-secret-client-secret', SESSION_SECRET, ENCRYPTION_KEY];
+    const browser = new TestBrowser({ origin, sandbox });
+
+    const login = await browser.agent.get('/auth/login').expect(302);
+    secrets.push(cookieValue(setCookie(login, 'auth_binding'))!);
+    const authorize = new URL(login.headers.location);
+    secrets.push(authorize.searchParams.get('state')!, authorize.searchParams.get('code_challenge')!);
+    const callback = await browser.consent(authorize.toString());
+    const query = new URLSearchParams(callback.split('?')[1]);
+    secrets.push(query.get('code')!);
+    const done = await browser.callback(callback).expect(303);
+    secrets.push(cookieValue(setCookie(done, 'sid'))!);
+    secrets.push(sandbox.oauth.tokenRequests.at(-1)!.codeVerifier!);
+    const grant = sandbox.grants.allGrants().at(-1)!;
+    secrets.push(grant.accessToken, grant.refreshToken);
+
+    await browser.agent.get('/me').set('Authorization', 'Bearer client-sent-bearer-value').expect(200);
+    await browser.agent.get('/bases').expect(200);
+    await browser.agent.get('/bases/appSandboxCRM0001/tables').set('X-Api-Key', 'client-sent-api-key').expect(200);
+    await sleep(1_100);
+    await browser.agent.get('/me').expect(200); // a refresh
+    secrets.push(grant.accessToken, grant.refreshToken, 'client-sent-bearer-value', 'client-sent-api-key');
+
+    // Failures log too: replayed and forged callbacks, a markup error_description, an upstream fault.
+    await browser.callback(callback);
+    await browser.agent.get(`/airtable-oauth?state=${query.get('state')}&error=access_denied&error_description=%3Cscript%3Eleak-me-please%3C%2Fscript%3E`);
+    await browser.agent.get('/airtable-oauth?state=forged-state-value-0123456789abcdefghijklmnopq&code=forged-code-value');
+    secrets.push('leak-me-please', 'forged-state-value', 'forged-code-value');
+    sandbox.fault('GET /v0/meta/whoami', { status: 500, body: 'upstream-body-detail' });
+    await browser.agent.get('/me');
+    sandbox.clearFaults();
+    secrets.push('upstream-body-detail');
+    await browser.agent.post('/auth/logout').set('Origin', origin).expect(303);
+    await sleep(200);
+
+    const logs = service.logs;
+    const lines = logs.split('\n').filter(Boolean);
+    const requests = lines.map((line) => JSON.parse(line)).filter((entry) => entry.req);
+    expect(requests.length).toBeGreaterThan(10);
+    expect(requests.every((entry) => typeof entry.req.id === 'string' && entry.req.path)).toBe(true);
+    expect(requests.some((entry) => entry.req.path === '/airtable-oauth')).toBe(true);
+    for (const secret of secrets) {
+      expect(secret.length).toBeGreaterThan(8);
+      expect(logs).not.toContain(secret);
+    }
+    expect(logs).not.toMatch(/oaa[A-Za-z0-9]{14}\.v1\./);
+    expect(logs).not.toMatch(/[?&](code|state)=/);
+    expect(logs.toLowerCase()).not.toContain('set-cookie');
+  }, 60_000);
+});
