@@ -1,52 +1,28 @@
-import { mkdtempSync } from 'node:fs';
-import { tmpdir } from 'node:os';
-import { join } from 'node:path';
-import { sandboxEnv } from '../src/sandbox/sandbox-mode';
-import { type AirtableSandbox, startSandbox } from '../src/sandbox/sandbox.server';
-import { ALL_SCOPES, SANDBOX_CLIENT_ID } from '../src/sandbox/sandbox.options';
 import { TestBrowser } from './support/browser';
 import { cookieValue, setCookie } from './support/cookies';
-import { buildService, ServiceProcess } from './support/service-process';
-import { ENCRYPTION_KEY, freePort, SESSION_SECRET } from './support/stack';
+import { type RunningService, startServiceProcess } from './support/service-process';
+import { ENCRYPTION_KEY, SESSION_SECRET } from './support/stack';
 
 const sleep = (ms: number) => new Promise((resolve) => setTimeout(resolve, ms));
 
 /** The real process at debug level, every flow driven through it, and its whole output searched. */
 describe('Logs', () => {
-  let sandbox: AirtableSandbox;
-  let service: ServiceProcess;
-  let origin: string;
+  let running: RunningService;
 
   beforeAll(async () => {
-    buildService();
-    const port = await freePort();
-    origin = `http://127.0.0.1:${port}`;
-    sandbox = await startSandbox({
-      port: 0,
-      accessTokenTtlMs: 1_000,
-      clients: [{ clientId: SANDBOX_CLIENT_ID, clientSecret: 'very-secret-client-secret', redirectUris: [`${origin}/airtable-oauth`], scopes: ALL_SCOPES }],
+    running = await startServiceProcess({
+      clientSecret: 'very-secret-client-secret',
+      sandbox: { accessTokenTtlMs: 1_000 },
+      env: { TOKEN_REFRESH_MARGIN_SECONDS: '0', LOG_LEVEL: 'trace' },
     });
-    service = new ServiceProcess({
-      ...sandboxEnv(sandbox),
-      AIRTABLE_SANDBOX: 'false',
-      PORT: String(port),
-      SESSION_SECRET,
-      TOKEN_ENCRYPTION_KEY: ENCRYPTION_KEY,
-      TOKEN_REFRESH_MARGIN_SECONDS: '0',
-      DATABASE_PATH: join(mkdtempSync(join(tmpdir(), 'airtable-logs-')), 'store.sqlite'),
-      LOG_LEVEL: 'trace',
-    });
-    await service.start(origin);
   }, 60_000);
 
-  afterAll(async () => {
-    await service?.kill();
-    await sandbox?.close();
-  });
+  afterAll(() => running?.stop());
 
   it('hold no code, state, verifier, token, secret, cookie or Authorization value, in any flow', async () => {
     const secrets: string[] = ['very-secret-client-secret', SESSION_SECRET, ENCRYPTION_KEY];
-    const browser = new TestBrowser({ origin, sandbox });
+    const { sandbox, service, origin } = running;
+    const browser = new TestBrowser(running);
 
     const login = await browser.agent.get('/auth/login').expect(302);
     secrets.push(cookieValue(setCookie(login, 'auth_binding'))!);

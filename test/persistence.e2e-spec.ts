@@ -1,22 +1,14 @@
 import Database from 'better-sqlite3';
-import { mkdtempSync, readdirSync, readFileSync } from 'node:fs';
-import { tmpdir } from 'node:os';
+import { readdirSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { KeepAliveService } from '../src/connections/keep-alive.service';
-import { sandboxEnv } from '../src/sandbox/sandbox-mode';
-import { type AirtableSandbox, startSandbox } from '../src/sandbox/sandbox.server';
-import { ALL_SCOPES, SANDBOX_CLIENT_ID } from '../src/sandbox/sandbox.options';
 import { TestBrowser } from './support/browser';
 import { cookieValue, setCookie } from './support/cookies';
-import { buildService, ServiceProcess } from './support/service-process';
-import { ENCRYPTION_KEY, freePort, SESSION_SECRET, type Stack, type StackOptions, startStack } from './support/stack';
+import { type RunningService, startServiceProcess } from './support/service-process';
+import { freePort, stacksClosedAfterEach, startStack, tempDatabase } from './support/stack';
 
 const sleep = (ms: number) => new Promise((resolve) => setTimeout(resolve, ms));
 const key = (fill: number) => Buffer.alloc(32, fill).toString('base64url');
-
-function tempDatabase(): string {
-  return join(mkdtempSync(join(tmpdir(), 'airtable-service-')), 'store.sqlite');
-}
 
 /** Every byte SQLite wrote for the database: the file, its WAL and shared memory. */
 function databaseBytes(path: string): Buffer {
@@ -25,48 +17,20 @@ function databaseBytes(path: string): Buffer {
 }
 
 describe('Persistence', () => {
-  let stacks: Stack[] = [];
-  const start = async (options: StackOptions) => {
-    const stack = await startStack(options);
-    stacks.push(stack);
-    return stack;
-  };
-  afterEach(async () => {
-    await Promise.all(stacks.map((s) => s.close()));
-    stacks = [];
-  });
+  const start = stacksClosedAfterEach();
 
   describe('a real process killed with SIGKILL', () => {
-    let sandbox: AirtableSandbox;
-    let service: ServiceProcess;
+    let running: RunningService;
 
     beforeAll(async () => {
-      buildService();
-      const port = await freePort();
-      const origin = `http://127.0.0.1:${port}`;
-      sandbox = await startSandbox({
-        port: 0,
-        clients: [{ clientId: SANDBOX_CLIENT_ID, redirectUris: [`${origin}/airtable-oauth`], scopes: ALL_SCOPES }],
-      });
-      service = new ServiceProcess({
-        ...sandboxEnv(sandbox),
-        AIRTABLE_SANDBOX: 'false',
-        PORT: String(port),
-        SESSION_SECRET,
-        TOKEN_ENCRYPTION_KEY: ENCRYPTION_KEY,
-        DATABASE_PATH: tempDatabase(),
-      });
-      await service.start(origin);
+      running = await startServiceProcess();
     }, 60_000);
 
-    afterAll(async () => {
-      await service?.kill();
-      await sandbox?.close();
-    });
+    afterAll(() => running?.stop());
 
     it('keeps the user signed in and working across kill -9 and a restart', async () => {
-      const origin = sandbox.options.clients[0].redirectUris[0].replace('/airtable-oauth', '');
-      const browser = new TestBrowser({ origin, sandbox });
+      const { service, sandbox, origin } = running;
+      const browser = new TestBrowser(running);
       expect((await browser.signIn()).status).toBe(303);
       await browser.agent.get('/me').expect(200);
 

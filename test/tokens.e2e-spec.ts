@@ -1,12 +1,9 @@
 import type Database from 'better-sqlite3';
-import { mkdtempSync } from 'node:fs';
-import { tmpdir } from 'node:os';
-import { join } from 'node:path';
 import type { Grant } from '../src/sandbox/sandbox-grants';
 import { DATABASE } from '../src/storage/database';
 import { TestBrowser } from './support/browser';
 import { cookieValue, setCookie } from './support/cookies';
-import { type Stack, type StackOptions, startStack } from './support/stack';
+import { type Stack, stacksClosedAfterEach, tempDatabase } from './support/stack';
 
 const TOKEN_ROUTE = 'POST /oauth2/v1/token';
 const sleep = (ms: number) => new Promise((resolve) => setTimeout(resolve, ms));
@@ -22,21 +19,8 @@ async function signedIn(stack: Stack): Promise<{ browser: TestBrowser; grant: Gr
   return { browser, grant: stack.sandbox.grants.allGrants().at(-1)!, sid: cookieValue(setCookie(res, 'sid'))! };
 }
 
-function tempDatabase(): string {
-  return join(mkdtempSync(join(tmpdir(), 'airtable-service-')), 'store.sqlite');
-}
-
 describe('Token refresh', () => {
-  let stacks: Stack[] = [];
-  const start = async (options: StackOptions) => {
-    const stack = await startStack(options);
-    stacks.push(stack);
-    return stack;
-  };
-  afterEach(async () => {
-    await Promise.all(stacks.map((s) => s.close()));
-    stacks = [];
-  });
+  const start = stacksClosedAfterEach();
 
   // Access tokens live one second and are refreshed only once expired, so a test can wait them out.
   const shortLived = { sandbox: { accessTokenTtlMs: 1_000 }, env: { TOKEN_REFRESH_MARGIN_SECONDS: '0' } };

@@ -1,5 +1,9 @@
 import { type ChildProcess, execFileSync, spawn } from 'node:child_process';
 import { join } from 'node:path';
+import { sandboxEnv } from '../../src/sandbox/sandbox-mode';
+import { type AirtableSandbox, startSandbox } from '../../src/sandbox/sandbox.server';
+import { ALL_SCOPES, SANDBOX_CLIENT_ID, type SandboxOptions } from '../../src/sandbox/sandbox.options';
+import { ENCRYPTION_KEY, freePort, SESSION_SECRET, tempDatabase } from './stack';
 
 const ROOT = join(__dirname, '..', '..');
 const BUILD = join(ROOT, 'test-output', 'service-build');
@@ -41,15 +45,58 @@ export class ServiceProcess {
   }
 
   /** kill -9: no shutdown hooks, no chance to flush anything. */
-  async kill(): Promise<void> {
-    const child = this.child;
-    if (!child || child.exitCode !== null) return;
-    const exited = new Promise((resolve) => child.once('exit', resolve));
-    child.kill('SIGKILL');
-    await exited;
+  kill(): Promise<void> {
+    return killNow(this.child);
   }
 
   get logs(): string {
     return this.output;
   }
+}
+
+export async function killNow(child: ChildProcess | undefined): Promise<void> {
+  if (!child || child.exitCode !== null) return;
+  const exited = new Promise((resolve) => child.once('exit', resolve));
+  child.kill('SIGKILL');
+  await exited;
+}
+
+/** The built service in its own process, on a free port, with its own SQLite file and a sandbox. */
+export interface RunningService {
+  service: ServiceProcess;
+  sandbox: AirtableSandbox;
+  origin: string;
+  stop(): Promise<void>;
+}
+
+export async function startServiceProcess(
+  options: { sandbox?: Partial<SandboxOptions>; clientSecret?: string; env?: Record<string, string> } = {},
+): Promise<RunningService> {
+  buildService();
+  const port = await freePort();
+  const origin = `http://127.0.0.1:${port}`;
+  const sandbox = await startSandbox({
+    port: 0,
+    clients: [{ clientId: SANDBOX_CLIENT_ID, clientSecret: options.clientSecret, redirectUris: [`${origin}/airtable-oauth`], scopes: ALL_SCOPES }],
+    ...options.sandbox,
+  });
+  const service = new ServiceProcess({
+    ...sandboxEnv(sandbox),
+    AIRTABLE_SANDBOX: 'false',
+    PORT: String(port),
+    SESSION_SECRET,
+    TOKEN_ENCRYPTION_KEY: ENCRYPTION_KEY,
+    DATABASE_PATH: tempDatabase(),
+    ...options.env,
+  });
+  await service.start(origin);
+  return {
+    service,
+    sandbox,
+    origin,
+    async stop() {
+      await service.kill();
+      await sandbox.close();
+    },
+  };
 }

@@ -1,5 +1,8 @@
 import type { INestApplication } from '@nestjs/common';
+import { mkdtempSync } from 'node:fs';
 import { createServer, type AddressInfo } from 'node:net';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
 import { Test } from '@nestjs/testing';
 import { AppModule } from '../../src/app.module';
 import { configureApp } from '../../src/app.setup';
@@ -93,4 +96,23 @@ export async function withEnv<T>(vars: Record<string, string>, run: () => Promis
       else process.env[key] = value;
     }
   }
+}
+
+/** A fresh SQLite file path in a folder of its own. */
+export function tempDatabase(): string {
+  return join(mkdtempSync(join(tmpdir(), 'airtable-service-')), 'store.sqlite');
+}
+
+/** `startStack` for tests that start several stacks: all of them are closed after each test. */
+export function stacksClosedAfterEach(): (options: StackOptions) => Promise<Stack> {
+  let stacks: Stack[] = [];
+  afterEach(async () => {
+    await Promise.all(stacks.map((s) => s.close()));
+    stacks = [];
+  });
+  return async (options) => {
+    const stack = await startStack(options);
+    stacks.push(stack);
+    return stack;
+  };
 }
