@@ -1,17 +1,14 @@
 import type { INestApplication } from '@nestjs/common';
-import type { NestExpressApplication } from '@nestjs/platform-express';
 import { DocumentBuilder, SwaggerModule } from '@nestjs/swagger';
 import helmet from 'helmet';
+import type { IncomingMessage, ServerResponse } from 'node:http';
 import { PAGE_STYLE_SOURCE } from './common/html';
-import { appConfig, type AppConfig } from './config/app.config';
+import { assignRequestId } from './logging/request-id';
 
 const DOCS_PATH = 'docs';
 
 /** What main.ts and the end-to-end tests both apply to the application, so they run the same thing. */
 export function configureApp(app: INestApplication): void {
-  const config = app.get<AppConfig>(appConfig.KEY);
-  (app as NestExpressApplication).set('trust proxy', config.trustProxy);
-
   // Pages load nothing but their own inline style; nothing may frame them or post elsewhere.
   const strict = helmet({
     contentSecurityPolicy: {
@@ -34,9 +31,19 @@ export function configureApp(app: INestApplication): void {
     },
     referrerPolicy: { policy: 'no-referrer' },
   });
-  app.use((req: { url: string }, res: unknown, next: () => void) =>
-    (req.url.startsWith(`/${DOCS_PATH}`) ? docs : strict)(req as never, res as never, next),
-  );
+  const everyRequest = (req: IncomingMessage, res: ServerResponse, next: (error?: unknown) => void) => {
+    assignRequestId(req, res);
+    (req.url?.startsWith(`/${DOCS_PATH}`) ? docs : strict)(req, res, next);
+  };
+  const adapter = app.getHttpAdapter();
+  if (adapter.getType() === 'fastify') {
+    // helmet only sets headers on the raw response, which Fastify keeps when it writes its own.
+    adapter.getInstance().addHook('onRequest', (req: { raw: IncomingMessage }, reply: { raw: ServerResponse }, done: () => void) =>
+      everyRequest(req.raw, reply.raw, done),
+    );
+  } else {
+    app.use(everyRequest);
+  }
 
   const document = SwaggerModule.createDocument(
     app,

@@ -13,8 +13,6 @@ export const appConfig = registerAs('app', () => {
     sessionIdleMs: env.integer('SESSION_IDLE_SECONDS', 7 * 24 * 3600) * 1000,
     /** ...and after this long in any case. */
     sessionTtlMs: env.integer('SESSION_TTL_SECONDS', 30 * 24 * 3600) * 1000,
-    /** Express's `trust proxy`: which proxies' X-Forwarded-For to believe for the client address. */
-    trustProxy: parseTrustProxy(env.string('TRUST_PROXY', 'false')),
     logLevel: env.string('LOG_LEVEL', 'info'),
   };
   if (!['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent'].includes(config.logLevel)) {
@@ -26,11 +24,5 @@ export const appConfig = registerAs('app', () => {
   env.done('app');
   return config;
 });
-
-/** "false", "true", a hop count, or addresses/subnets/names ("loopback", "10.0.0.0/8,127.0.0.1"). */
-function parseTrustProxy(raw: string): boolean | number | string {
-  if (raw === 'false' || raw === 'true') return raw === 'true';
-  return /^\d+$/.test(raw) ? Number(raw) : raw;
-}
 
 export type AppConfig = ReturnType<typeof appConfig>;

@@ -6,6 +6,7 @@ import { join } from 'node:path';
 import { Test } from '@nestjs/testing';
 import { AppModule } from '../../src/app.module';
 import { configureApp } from '../../src/app.setup';
+import { createHttpAdapter } from '../../src/http-adapter';
 import { sandboxEnv } from '../../src/sandbox/sandbox-mode';
 import { type AirtableSandbox, startSandbox } from '../../src/sandbox/sandbox.server';
 import { ALL_SCOPES, SANDBOX_CLIENT_ID, type SandboxOptions } from '../../src/sandbox/sandbox.options';
@@ -59,7 +60,7 @@ export async function startStack(options: StackOptions = {}): Promise<Stack> {
   };
   const app = await withEnv(env, async () => {
     const moduleRef = await Test.createTestingModule({ imports: [AppModule] }).compile();
-    const nest = moduleRef.createNestApplication({ logger: false });
+    const nest = moduleRef.createNestApplication(createHttpAdapter(), { logger: false });
     configureApp(nest);
     await nest.listen(port, '127.0.0.1');
     return nest;
