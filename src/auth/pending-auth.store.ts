@@ -56,6 +56,6 @@ export class PendingAuthStore {
 
   /** Fail closed, and fast: without the store there is no state or PKCE check, so there is no login. */
   private guard<T>(operation: () => Promise<T>): Promise<T> {
-    return withinTime(operation(), this.redis.timeoutMs);
+    return withinTime(operation(), this.redis.storeTimeoutMs);
   }
 }

@@ -68,14 +68,14 @@ export class BasesService {
         if (fetched) return fetched.value;
         const value = await load();
         const ttl = this.config.schemaCacheTtlMs || HANDOFF_MS;
-        await withinTime(this.cache.set(key, { value, storedAt: Date.now() }, ttl), this.redis.timeoutMs);
+        await withinTime(this.cache.set(key, { value, storedAt: Date.now() }, ttl), this.redis.storeTimeoutMs);
         return value;
       }),
     );
   }
 
   private async read<T>(key: string, since: number): Promise<Cached<T> | undefined> {
-    const entry = await withinTime(this.cache.get<Cached<T>>(key), this.redis.timeoutMs);
+    const entry = await withinTime(this.cache.get<Cached<T>>(key), this.redis.storeTimeoutMs);
     return entry && entry.storedAt >= since ? entry : undefined;
   }
 }

@@ -13,8 +13,10 @@ export const redisConfig = registerAs('redis', () => {
     /** A Redis call slower than this fails (503 store_unavailable) instead of hanging the request. */
     timeoutMs: env.integer('REDIS_TIMEOUT_MS', 1_000),
   };
+  /** The bound on a Keyv store call: Redis's timeout, or none for the memory stores, which cannot hang. */
+  const storeTimeoutMs = config.url ? config.timeoutMs : 0;
   env.done('Redis');
-  return config;
+  return { ...config, storeTimeoutMs };
 });
 
 export type RedisConfig = ReturnType<typeof redisConfig>;

@@ -15,8 +15,12 @@ export function storeUnavailable(cause?: unknown): AppError {
 /** How long a starting instance waits for Redis before it starts anyway (and answers 503 until Redis is up). */
 const STARTUP_WAIT_MS = 5_000;
 
-/** Resolves with `promise`, or fails with store_unavailable after `ms`. */
+/**
+ * Resolves with `promise`, or fails with store_unavailable after `ms`. Memory stores cannot hang, so
+ * their callers pass `ms` = 0 and pay for no timer.
+ */
 export async function withinTime<T>(promise: Promise<T>, ms: number): Promise<T> {
+  if (ms === 0) return promise.catch((error) => Promise.reject(error instanceof AppError ? error : storeUnavailable(error)));
   let timer: NodeJS.Timeout | undefined;
   const timeout = new Promise<never>((_, reject) => {
     timer = setTimeout(() => reject(storeUnavailable('timeout')), ms);
