@@ -1,7 +1,7 @@
 import { AppError, ErrorCode } from '../common/app-error';
 
 /** Airtable's lockout after a 429, which clients are asked to wait out. */
-export const RATE_LIMIT_RETRY_AFTER_SECONDS = 30;
+const RATE_LIMIT_RETRY_AFTER_SECONDS = 30;
 
 /**
  * The one mapping from Airtable Web API failures to this service's errors. Airtable's message is

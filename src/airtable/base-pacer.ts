@@ -6,9 +6,9 @@ import type { RedisService } from '../redis/redis.service';
  * Airtable counts requests per base over one second; this window is a little longer so that jitter
  * between our start and Airtable's arrival time cannot push a burst over the limit.
  */
-export const WINDOW_MS = 1_100;
+const WINDOW_MS = 1_100;
 
-export function rateLimited(waitMs: number): AppError {
+function rateLimited(waitMs: number): AppError {
   return new AppError(ErrorCode.RateLimited, 'Airtable limits how fast a base can be read. Please try again shortly.', {
     retryAfterSeconds: Math.max(1, Math.ceil(waitMs / 1000)),
   });

@@ -7,7 +7,7 @@ import { SessionService } from '../sessions/session.service';
 import { AuthThrottlerGuard } from './auth-throttler.guard';
 import { AuthService } from './auth.service';
 
-export const BINDING_COOKIE = 'auth_binding';
+const BINDING_COOKIE = 'auth_binding';
 
 @Controller()
 export class AuthController {

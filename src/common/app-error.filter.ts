@@ -45,7 +45,7 @@ const RETRY_LOGIN = new Set<ErrorCode>([
 /** Errors whose JSON tells the client where to sign in. */
 const NEEDS_LOGIN = new Set<ErrorCode>([ErrorCode.Unauthenticated, ErrorCode.ReauthRequired]);
 
-export const LOGIN_PATH = '/auth/login';
+const LOGIN_PATH = '/auth/login';
 
 /**
  * The one place that maps errors to HTTP: a status, a stable code and a fixed human message, as JSON,

@@ -1,7 +1,7 @@
 import { registerAs } from '@nestjs/config';
 import { EnvReader } from './env-reader';
 
-export const DEFAULT_SCOPES = 'data.records:read data.records:write schema.bases:read user.email:read';
+const DEFAULT_SCOPES = 'data.records:read data.records:write schema.bases:read user.email:read';
 
 export const airtableConfig = registerAs('airtable', () => {
   const env = new EnvReader();

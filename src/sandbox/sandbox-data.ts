@@ -37,7 +37,7 @@ export interface SandboxUser {
 }
 
 /** Airtable ids: a 3-letter prefix and 14 alphanumerics. */
-export function sandboxId(prefix: string, name: string): string {
+function sandboxId(prefix: string, name: string): string {
   return prefix + name.replace(/[^A-Za-z0-9]/g, '').padEnd(14, '0').slice(0, 14);
 }
 

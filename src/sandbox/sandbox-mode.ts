@@ -3,7 +3,7 @@ import { AirtableSandbox, startSandbox } from './sandbox.server';
 import { ALL_SCOPES, SANDBOX_CLIENT_ID, type SandboxOptions } from './sandbox.options';
 
 /** Sandbox when asked for, or when no Airtable client is configured outside production. */
-export function wantsSandbox(env: NodeJS.ProcessEnv): boolean {
+function wantsSandbox(env: NodeJS.ProcessEnv): boolean {
   const flag = env.AIRTABLE_SANDBOX?.trim().toLowerCase();
   if (flag === 'true' || flag === '1') return true;
   if (flag === 'false' || flag === '0') return false;

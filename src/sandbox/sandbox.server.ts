@@ -34,7 +34,7 @@ export class AirtableSandbox {
   readonly api: SandboxApi;
   /** Requests received per route (`GET /v0/meta/whoami`), so tests can assert what reached Airtable. */
   readonly calls = new Map<string, number>();
-  /** Arrival time of every request per route, to check a client's pacing. */
+  /** Arrival times of the latest requests per route (bounded), to check a client's pacing. */
   readonly arrivals = new Map<string, number[]>();
   /** The latest requests as received (bounded), to check what a client forwards. */
   readonly received: Array<{ route: string; query: string; headers: SandboxRequest['headers'] }> = [];
@@ -118,6 +118,7 @@ export class AirtableSandbox {
     if (this.received.length > MAX_RECEIVED) this.received.shift();
     const arrivals = this.arrivals.get(route) ?? [];
     arrivals.push(Date.now());
+    if (arrivals.length > MAX_RECEIVED) arrivals.shift();
     this.arrivals.set(route, arrivals);
     const fault = this.takeFault(route);
     if (fault?.delayMs) await new Promise((resolve) => setTimeout(resolve, fault.delayMs));

@@ -5,7 +5,7 @@ import { appConfig, type AppConfig } from '../config/app.config';
 import { type Connection, ConnectionStore } from '../connections/connection.store';
 import { SessionStore } from './session.store';
 
-export const SESSION_COOKIE = 'sid';
+const SESSION_COOKIE = 'sid';
 
 /** The session behind a browser's cookie, and the Airtable connection it uses. */
 @Injectable()
