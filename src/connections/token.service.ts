@@ -44,8 +44,8 @@ export class TokenService {
   }
 
   async accessToken(connectionId: string): Promise<string> {
-    const tokens = await this.activeTokens(connectionId);
-    return this.nearExpiry(tokens) ? this.refresh(connectionId, tokens.accessToken) : tokens.accessToken;
+    const { tokens } = await this.load(connectionId);
+    return this.nearExpiry(tokens!) ? this.refresh(connectionId, tokens!.accessToken) : tokens!.accessToken;
   }
 
   /**
@@ -94,10 +94,6 @@ export class TokenService {
   private async revoke(connection: Connection): Promise<never> {
     await this.store.save({ ...connection, status: 'reauth_required', tokens: undefined, updatedAt: Date.now() });
     throw reauthRequired();
-  }
-
-  private async activeTokens(connectionId: string): Promise<TokenSet> {
-    return (await this.load(connectionId)).tokens!;
   }
 
   private async load(connectionId: string): Promise<Connection> {
