@@ -5,7 +5,7 @@ import { randomBytes } from 'node:crypto';
 
 const require = createRequire(import.meta.url);
 const { Keyv } = require('keyv');
-const { sweepingMemoryStore } = require('../dist/cache/sweeping-memory.store.js');
+const { ExpiringMapStore } = require('../dist/cache/expiring-map.store.js');
 
 const N = Number(process.argv[2] ?? 1_000_000);
 const TTL_MS = Number(process.argv[3] ?? 3_000);
@@ -33,7 +33,7 @@ const keyvResult = await perEntry("Keyv's default memory store", defaultKeyv);
 await defaultKeyv.clear();
 
 const startRss = settle().rss;
-const sweeping = new Keyv({ store: sweepingMemoryStore(TTL_MS, N), ttl: TTL_MS, namespace: 'pending' });
+const sweeping = new Keyv({ store: new ExpiringMapStore(TTL_MS, N), ttl: TTL_MS, namespace: 'pending' });
 sweeping.serialize = undefined;
 sweeping.deserialize = undefined;
 const ours = await perEntry('this service (sweeping, capped)', sweeping);

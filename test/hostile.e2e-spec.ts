@@ -1,5 +1,6 @@
 import { CACHE_MANAGER } from '@nestjs/cache-manager';
 import type { Cache } from 'cache-manager';
+import { ExpiringMapStore } from '../src/cache/expiring-map.store';
 import { TestBrowser } from './support/browser';
 import { setCookie } from './support/cookies';
 import { type Stack, startStack } from './support/stack';
@@ -33,7 +34,7 @@ describe('Hostile input and upstream faults', () => {
   afterAll(() => stack.close());
   afterEach(() => stack.sandbox.clearFaults());
 
-  const pendingCount = () => (stack.app.get<Cache>(CACHE_MANAGER).stores[0].store as { store: { size: number } }).store.size;
+  const pendingCount = () => (stack.app.get<Cache>(CACHE_MANAGER).stores[0].store as ExpiringMapStore).size;
 
   describe.each(FAULTS)('the token endpoint answering %s', (_name, fault, status, code) => {
     it(`gives ${status} ${code}, no session, no crash`, async () => {
@@ -175,7 +176,7 @@ describe('Floods', () => {
   it('keeps pending logins capped under a flood from many addresses while a real user still logs in', async () => {
     const stack = await startStack({ env: { AUTH_MAX_PENDING_REQUESTS: '1000', AUTH_RATE_LIMIT_PER_MINUTE: '5', TRUST_PROXY: 'loopback' } });
     try {
-      const pending = () => (stack.app.get<Cache>(CACHE_MANAGER).stores[0].store as { store: { size: number } }).store.size;
+      const pending = () => (stack.app.get<Cache>(CACHE_MANAGER).stores[0].store as ExpiringMapStore).size;
       const flooder = new TestBrowser(stack).agent;
       const user = new TestBrowser(stack);
       let userResult: number | undefined;

@@ -1,7 +1,7 @@
 import KeyvRedis from '@keyv/redis';
 import { Keyv } from 'keyv';
 import type { RedisService } from '../redis/redis.service';
-import { sweepingMemoryStore } from './sweeping-memory.store';
+import { ExpiringMapStore } from './expiring-map.store';
 
 /**
  * A Keyv namespace: in Redis (shared by every instance, errors thrown so callers fail closed) when
@@ -14,7 +14,7 @@ export function namespaceStore(redis: RedisService, namespace: string, ttlMs: nu
     // store alone prefixes keys: "<prefix><namespace>::<key>".
     return new Keyv({ store, namespace: redis.key(namespace), useKeyPrefix: false, ttl: ttlMs, throwOnErrors: true });
   }
-  const keyv = new Keyv({ store: sweepingMemoryStore(ttlMs, maxEntries), ttl: ttlMs, namespace });
+  const keyv = new Keyv({ store: new ExpiringMapStore(ttlMs, maxEntries), ttl: ttlMs, namespace });
   // Values are plain objects held in memory: no JSON round trip needed.
   keyv.serialize = undefined;
   keyv.deserialize = undefined;
