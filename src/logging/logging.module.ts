@@ -13,8 +13,9 @@ import { appConfig, type AppConfig } from '../config/app.config';
     LoggerModule.forRootAsync({
       inject: [appConfig.KEY],
       useFactory: (app: AppConfig) => ({
-        // Every route, in the path syntax both adapters understand (a bare "*" misses them on Fastify).
-        forRoutes: [{ path: '{*path}', method: RequestMethod.ALL }],
+        // Every route, in the path syntax both adapters understand (a bare "*" misses them on Fastify);
+        // none at all when logging is off, so a silent service does no per-request logging work.
+        forRoutes: app.logLevel === 'silent' ? [] : [{ path: '{*path}', method: RequestMethod.ALL }],
         pinoHttp: {
           level: app.logLevel,
           serializers: {
