@@ -8,6 +8,7 @@ import { RedisThrottlerStorage } from '../redis/redis-throttler.storage';
 import { RedisService } from '../redis/redis.service';
 import { SessionsModule } from '../sessions/sessions.module';
 import { AuthThrottlerGuard } from './auth-throttler.guard';
+import { MemoryThrottlerStorage } from './memory-throttler.storage';
 import { AuthController } from './auth.controller';
 import { AuthService } from './auth.service';
 import { PendingAuthStore } from './pending-auth.store';
@@ -22,8 +23,8 @@ import { PendingAuthStore } from './pending-auth.store';
       inject: [authConfig.KEY, RedisService],
       useFactory: (auth: AuthConfig, redis: RedisService) => ({
         throttlers: [{ ttl: 60_000, limit: auth.rateLimitPerMinute }],
-        // Shared by the fleet with Redis; the default in-memory storage forgets a client after its window.
-        ...(redis.enabled ? { storage: new RedisThrottlerStorage(redis) } : {}),
+        // The same fixed window in both: shared by the fleet in Redis, or in this process.
+        storage: redis.enabled ? new RedisThrottlerStorage(redis) : new MemoryThrottlerStorage(),
       }),
     }),
   ],
