@@ -1,4 +1,6 @@
 import type { TokenSet } from '../airtable/token-set';
+import { withOpenedTokens } from './sealed-tokens';
+import type { TokenCipher } from './token-cipher';
 
 /**
  * One Airtable grant: who granted it and its tokens. `tokens` is absent once Airtable stopped
@@ -15,12 +17,31 @@ export interface Connection {
   updatedAt: number;
 }
 
-/** Where connections live: SQLite by default. Implementations encrypt tokens at rest. */
+/** A stored connection as read: everything but its tokens, which stay sealed until someone needs them. */
+export interface StoredConnection {
+  connection: Connection;
+  sealedTokens: string | null;
+}
+
+/** Where connections live: SQLite by default, Redis in distributed mode. Tokens are encrypted at rest. */
 export abstract class ConnectionStore {
+  constructor(protected readonly cipher: TokenCipher) {}
+
   abstract save(connection: Connection): Promise<void>;
-  /** Undefined for an unknown id. Tokens that fail to decrypt come back as a reauth_required connection. */
-  abstract get(id: string): Promise<Connection | undefined>;
   abstract delete(id: string): Promise<void>;
+  protected abstract read(id: string): Promise<StoredConnection | undefined>;
+
+  /** With its tokens, for calls to Airtable. Tokens that fail to decrypt come back as reauth_required. */
+  async get(id: string): Promise<Connection | undefined> {
+    const stored = await this.read(id);
+    return stored && withOpenedTokens(this.cipher, stored.connection, stored.sealedTokens);
+  }
+
+  /** Who it is and whether it is active, without decrypting anything: what every request needs. */
+  async getWithoutTokens(id: string): Promise<Connection | undefined> {
+    return (await this.read(id))?.connection;
+  }
+
   /** Active connections whose refresh token expires before `before`, soonest first. */
   abstract dueForKeepAlive(before: number, limit: number): Promise<string[]>;
 }

@@ -1,6 +1,6 @@
 import type { RedisService } from '../redis/redis.service';
-import { type Connection, ConnectionStore } from './connection.store';
-import { sealTokens, withOpenedTokens } from './sealed-tokens';
+import { type Connection, ConnectionStore, type StoredConnection } from './connection.store';
+import { sealTokens } from './sealed-tokens';
 import type { TokenCipher } from './token-cipher';
 
 const DAY_MS = 24 * 3600_000;
@@ -15,9 +15,9 @@ type Stored = Omit<Connection, 'tokens'> & { tokens: string | null };
 export class RedisConnectionStore extends ConnectionStore {
   constructor(
     private readonly redis: RedisService,
-    private readonly cipher: TokenCipher,
+    cipher: TokenCipher,
   ) {
-    super();
+    super(cipher);
   }
 
   async save(connection: Connection): Promise<void> {
@@ -34,11 +34,11 @@ export class RedisConnectionStore extends ConnectionStore {
     });
   }
 
-  async get(id: string): Promise<Connection | undefined> {
+  protected async read(id: string): Promise<StoredConnection | undefined> {
     const raw = await this.redis.run((client) => client.get(this.key(id)));
     if (!raw) return undefined;
     const { tokens, ...connection } = JSON.parse(raw) as Stored;
-    return withOpenedTokens(this.cipher, connection, tokens);
+    return { connection, sealedTokens: tokens };
   }
 
   async delete(id: string): Promise<void> {

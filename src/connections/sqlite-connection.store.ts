@@ -1,6 +1,6 @@
 import type Database from 'better-sqlite3';
-import { type Connection, ConnectionStore } from './connection.store';
-import { sealTokens, withOpenedTokens } from './sealed-tokens';
+import { type Connection, ConnectionStore, type StoredConnection } from './connection.store';
+import { sealTokens } from './sealed-tokens';
 import type { TokenCipher } from './token-cipher';
 
 interface Row {
@@ -17,11 +17,8 @@ interface Row {
 export class SqliteConnectionStore extends ConnectionStore {
   private readonly statements;
 
-  constructor(
-    db: Database.Database,
-    private readonly cipher: TokenCipher,
-  ) {
-    super();
+  constructor(db: Database.Database, cipher: TokenCipher) {
+    super(cipher);
     this.statements = {
       upsert: db.prepare(`
         INSERT INTO connections (id, user_id, email, scopes, status, tokens, refresh_expires_at, created_at, updated_at)
@@ -51,7 +48,7 @@ export class SqliteConnectionStore extends ConnectionStore {
     });
   }
 
-  async get(id: string): Promise<Connection | undefined> {
+  protected async read(id: string): Promise<StoredConnection | undefined> {
     const row = this.statements.get.get(id);
     if (!row) return undefined;
     const connection: Connection = {
@@ -63,7 +60,7 @@ export class SqliteConnectionStore extends ConnectionStore {
       createdAt: row.created_at,
       updatedAt: row.updated_at,
     };
-    return withOpenedTokens(this.cipher, connection, row.tokens);
+    return { connection, sealedTokens: row.tokens };
   }
 
   async delete(id: string): Promise<void> {

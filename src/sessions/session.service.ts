@@ -20,7 +20,7 @@ export class SessionService {
   async current(req: HttpRequest): Promise<Connection | undefined> {
     const id = this.sessionId(req);
     const session = id && (await this.sessions.use(id));
-    return session ? this.connections.get(session.connectionId) : undefined;
+    return session ? this.connections.getWithoutTokens(session.connectionId) : undefined;
   }
 
   /** A new id at every login (never one the browser had before), and the browser's old session ends. */
