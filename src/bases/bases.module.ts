@@ -7,7 +7,7 @@ import { RedisService } from '../redis/redis.service';
 import { SessionsModule } from '../sessions/sessions.module';
 import { StorageModule } from '../storage/storage.module';
 import { BasesController } from './bases.controller';
-import { BasesService, SCHEMA_CACHE } from './bases.service';
+import { BasesService, SCHEMA_CACHE, schemaEntryTtlMs } from './bases.service';
 
 const SCHEMA_CACHE_MAX_ENTRIES = 10_000;
 
@@ -20,7 +20,7 @@ const SCHEMA_CACHE_MAX_ENTRIES = 10_000;
       provide: SCHEMA_CACHE,
       inject: [airtableConfig.KEY, RedisService],
       useFactory: (airtable: AirtableConfig, redis: RedisService) =>
-        namespaceStore(redis, 'schema', Math.max(airtable.schemaCacheTtlMs, 2_000), SCHEMA_CACHE_MAX_ENTRIES),
+        namespaceStore(redis, 'schema', schemaEntryTtlMs(airtable), SCHEMA_CACHE_MAX_ENTRIES),
     },
   ],
   exports: [BasesService],

@@ -12,8 +12,13 @@ import { withinTime } from '../redis/redis.service';
 
 export const SCHEMA_CACHE = Symbol('SCHEMA_CACHE');
 
-/** With the cache turned off, a result is still kept this long so that callers waiting for it can read it. */
-const HANDOFF_MS = 2_000;
+/**
+ * How long a fetched schema is kept: the configured cache time, or, with the cache turned off, just long
+ * enough for callers waiting on the same fetch (possibly on other instances) to read it.
+ */
+export function schemaEntryTtlMs(config: AirtableConfig): number {
+  return config.schemaCacheTtlMs || 2_000;
+}
 
 interface Cached<T> {
   value: T;
@@ -67,8 +72,7 @@ export class BasesService {
         const fetched = await this.read<T>(key, since);
         if (fetched) return fetched.value;
         const value = await load();
-        const ttl = this.config.schemaCacheTtlMs || HANDOFF_MS;
-        await withinTime(this.cache.set(key, { value, storedAt: Date.now() }, ttl), this.redis.storeTimeoutMs);
+        await withinTime(this.cache.set(key, { value, storedAt: Date.now() }, schemaEntryTtlMs(this.config)), this.redis.storeTimeoutMs);
         return value;
       }),
     );

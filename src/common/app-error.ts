@@ -32,7 +32,6 @@ export class AppError extends Error {
   /** Sent as Retry-After. */
   readonly retryAfterSeconds?: number;
 
-  constructor(code: ErrorCode, message: string, options?: { cause?: unknown; retryAfterSeconds?: number });
   constructor(
     readonly code: ErrorCode,
     message: string,

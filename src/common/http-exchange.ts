@@ -59,8 +59,4 @@ export class HttpExchange {
   clearCookie(res: HttpResponse, name: string): void {
     this.setCookie(res, name, '', 0);
   }
-
-  setHeader(res: HttpResponse, name: string, value: string): void {
-    this.adapterHost.httpAdapter.setHeader(res, name, value);
-  }
 }

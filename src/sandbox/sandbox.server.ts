@@ -83,7 +83,7 @@ export class AirtableSandbox {
     await new Promise<void>((resolve) => server.close(() => resolve()));
   }
 
-  handle(req: SandboxRequest): SandboxResponse {
+  private handle(req: SandboxRequest): SandboxResponse {
     const tables = req.method === 'GET' ? TABLES_PATH.exec(req.path) : null;
     if (tables) return this.api.baseTables(req, tables[1]);
     switch (`${req.method} ${req.path}`) {
