@@ -3,6 +3,7 @@
 // writes docs/benchmarks.md and docs/benchmarks.svg. Every server runs in its own process.
 import autocannon from 'autocannon';
 import { fork, spawn } from 'node:child_process';
+import { once } from 'node:events';
 import { randomBytes } from 'node:crypto';
 import { writeFileSync } from 'node:fs';
 import { createRequire } from 'node:module';
@@ -12,21 +13,36 @@ import { fileURLToPath } from 'node:url';
 import { chart } from './chart.mjs';
 
 const require = createRequire(import.meta.url);
-const { startSandbox } = require('../dist/sandbox/sandbox.server.js');
 const ROOT = join(dirname(fileURLToPath(import.meta.url)), '..');
 const SMOKE = process.argv.includes('--smoke');
 const DURATION_S = SMOKE ? 1 : 5;
 const ROUNDS = SMOKE ? 1 : 3;
 const CONNECTIONS = SMOKE ? 10 : 50;
+const CALLBACKS_PER_ROUND = SMOKE ? 200 : 3000;
 const PENDING_ENTRIES = SMOKE ? 20_000 : 1_000_000;
 const BASE = 'appSandboxCRM0001';
 const median = (values) => [...values].sort((a, b) => a - b)[Math.floor(values.length / 2)];
 const sleep = (ms) => new Promise((resolve) => setTimeout(resolve, ms));
 let nextPort = 47_100 + Math.floor(Math.random() * 500);
 
-const sandbox = await startSandbox({ port: 0, clients: [{ clientId: 'sandbox-client', redirectUris: [], scopes: ['data.records:read', 'data.records:write', 'schema.bases:read', 'user.email:read'] }] });
 const children = [];
 process.on('exit', () => children.forEach((child) => child.kill('SIGKILL')));
+
+/** The sandbox runs in its own process; `sandbox(type, args)` asks it over IPC (see sandbox-process.mjs). */
+const sandboxProcess = fork(join(ROOT, 'bench', 'sandbox-process.mjs'), [], { stdio: ['ignore', 'ignore', 'inherit', 'ipc'] });
+children.push(sandboxProcess);
+const replies = new Map();
+let nextCall = 0;
+sandboxProcess.on('message', ({ id, result }) => replies.get(id)?.(result));
+const sandbox = (type, args = {}) =>
+  new Promise((resolve) => {
+    const id = nextCall++;
+    replies.set(id, (result) => (replies.delete(id), resolve(result)));
+    sandboxProcess.send({ id, type, ...args });
+  });
+await once(sandboxProcess, 'message');
+const sandboxUrl = await sandbox('url');
+const sandboxBases = await sandbox('bases');
 
 async function waitUntilUp(url, started) {
   for (;;) {
@@ -42,12 +58,13 @@ async function waitUntilUp(url, started) {
 
 async function startPeer(name, file) {
   const port = nextPort++;
+  const origin = `http://127.0.0.1:${port}`;
+  await sandbox('register', { redirectUri: `${origin}/airtable-oauth` });
   const child = fork(join(ROOT, 'bench', 'peers', file), [], {
-    env: { ...process.env, PORT: String(port), AUTHORIZE_URL: `${sandbox.url}/oauth2/v1/authorize` },
+    env: { ...process.env, PORT: String(port), SANDBOX_URL: sandboxUrl, REDIRECT_URI: `${origin}/airtable-oauth` },
     stdio: 'ignore',
   });
   children.push(child);
-  const origin = `http://127.0.0.1:${port}`;
   await waitUntilUp(`${origin}/auth/login`, Date.now());
   return { name, origin };
 }
@@ -55,7 +72,7 @@ async function startPeer(name, file) {
 async function startService(name, adapter) {
   const port = nextPort++;
   const origin = `http://127.0.0.1:${port}`;
-  sandbox.options.clients[0].redirectUris.push(`${origin}/airtable-oauth`);
+  await sandbox('register', { redirectUri: `${origin}/airtable-oauth` });
   const started = Date.now();
   const child = spawn(process.execPath, [join(ROOT, 'dist', 'main.js')], {
     env: {
@@ -65,9 +82,9 @@ async function startService(name, adapter) {
       AIRTABLE_SANDBOX: 'false',
       AIRTABLE_CLIENT_ID: 'sandbox-client',
       AIRTABLE_REDIRECT_URI: `${origin}/airtable-oauth`,
-      AIRTABLE_AUTHORIZE_URL: `${sandbox.url}/oauth2/v1/authorize`,
-      AIRTABLE_TOKEN_URL: `${sandbox.url}/oauth2/v1/token`,
-      AIRTABLE_API_URL: sandbox.url,
+      AIRTABLE_AUTHORIZE_URL: `${sandboxUrl}/oauth2/v1/authorize`,
+      AIRTABLE_TOKEN_URL: `${sandboxUrl}/oauth2/v1/token`,
+      AIRTABLE_API_URL: sandboxUrl,
       SESSION_SECRET: randomBytes(32).toString('base64url'),
       TOKEN_ENCRYPTION_KEY: randomBytes(32).toString('base64url'),
       DATABASE_PATH: ':memory:',
@@ -88,8 +105,8 @@ async function signIn(origin) {
   const binding = login.headers.getSetCookie()[0].split(';')[0];
   const page = await (await fetch(login.headers.get('location'))).text();
   const form = new URLSearchParams({ request: /name="request" value="([^"]+)"/.exec(page)[1], decision: 'allow' });
-  for (const base of sandbox.bases) form.append('base', base.id);
-  const consent = await fetch(`${sandbox.url}/oauth2/v1/authorize`, { method: 'POST', body: form, redirect: 'manual' });
+  for (const base of sandboxBases) form.append('base', base);
+  const consent = await fetch(`${sandboxUrl}/oauth2/v1/authorize`, { method: 'POST', body: form, redirect: 'manual' });
   const callback = new URL(consent.headers.get('location'));
   const done = await fetch(`${origin}${callback.pathname}${callback.search}`, { headers: { cookie: binding }, redirect: 'manual' });
   return done.headers.getSetCookie().find((c) => c.startsWith('sid=')).split(';')[0];
@@ -97,18 +114,63 @@ async function signIn(origin) {
 
 async function load(url, headers = {}) {
   const result = await autocannon({ url, connections: CONNECTIONS, duration: DURATION_S, headers });
-  return { rps: result.requests.average, p50: result.latency.p50, p99: result.latency.p99 };
+  return { rps: result.requests.average, p50: result.latency.p50, p99: result.latency.p99, failed: 0 };
+}
+
+/** Logins made ahead on `origin`, each turned into the callback the browser brings back after consent. */
+async function prepareCallbacks(origin, count) {
+  const logins = [];
+  const worker = async () => {
+    while (logins.length < count) {
+      const res = await fetch(`${origin}/auth/login`, { redirect: 'manual' });
+      const authorize = new URL(res.headers.get('location')).searchParams;
+      logins.push({
+        cookie: res.headers.getSetCookie().map((c) => c.split(';')[0]).join('; '),
+        state: authorize.get('state'),
+        redirectUri: authorize.get('redirect_uri'),
+        codeChallenge: authorize.get('code_challenge'),
+        scopes: authorize.get('scope').split(' '),
+      });
+    }
+  };
+  await Promise.all(Array.from({ length: 20 }, worker));
+  const codes = await sandbox('codes', { logins });
+  return logins.map((login, i) => ({
+    path: `${new URL(login.redirectUri).pathname}?code=${codes[i]}&state=${encodeURIComponent(login.state)}`,
+    cookie: login.cookie,
+  }));
+}
+
+/** The callback under load: every request brings a fresh code, its state and its browser's cookie. */
+async function loadCallbacks(origin) {
+  // A few spare: autocannon prepares each connection's next request before it knows the run is over.
+  const prepared = await prepareCallbacks(origin, CALLBACKS_PER_ROUND + CONNECTIONS);
+  let next = 0;
+  const setupRequest = (req) => {
+    const callback = prepared[Math.min(next++, prepared.length - 1)];
+    return { ...req, path: callback.path, headers: { ...req.headers, cookie: callback.cookie } };
+  };
+  const started = performance.now();
+  let finished = started;
+  const run = autocannon({ url: origin, connections: CONNECTIONS, amount: CALLBACKS_PER_ROUND, requests: [{ setupRequest }] });
+  // autocannon's own duration is rounded to its one-second ticks; time the last answer instead.
+  run.on('response', () => (finished = performance.now()));
+  const result = await run;
+  const signedIn = result.statusCodeStats['303']?.count ?? 0;
+  const rps = result.requests.total / ((finished - started) / 1000);
+  return { rps, p50: result.latency.p50, p99: result.latency.p99, failed: result.requests.total - signedIn };
 }
 
 /** Interleaved rounds: every target once per round, so drift on a shared machine hits all alike. */
 async function rounds(targets) {
   const samples = new Map(targets.map((t) => [t.name, []]));
   for (let round = 0; round < ROUNDS; round++) {
-    for (const target of targets) samples.get(target.name).push(await load(target.url, target.headers));
+    for (const target of targets) samples.get(target.name).push(await target.run());
   }
   return targets.map((t) => {
     const runs = samples.get(t.name);
-    return { name: t.name, rps: median(runs.map((r) => r.rps)), p50: median(runs.map((r) => r.p50)), p99: median(runs.map((r) => r.p99)) };
+    const mid = (key) => median(runs.map((r) => r[key]));
+    return { name: t.name, rps: mid('rps'), p50: mid('p50'), p99: mid('p99'), failed: Math.max(...runs.map((r) => r.failed)) };
   });
 }
 
@@ -120,20 +182,24 @@ const onFastify = await startService('this service, Fastify', 'fastify');
 const services = [onExpress, onFastify];
 
 console.error(`Loading /auth/login: ${ROUNDS} round(s) of ${DURATION_S}s, ${CONNECTIONS} connections...`);
-const login = await rounds([limit, bareExpress, passportPeer, onExpress, onFastify].map((t) => ({ name: t.name, url: `${t.origin}/auth/login` })));
+const everyone = [limit, bareExpress, passportPeer, onExpress, onFastify];
+const login = await rounds(everyone.map((t) => ({ name: t.name, run: () => load(`${t.origin}/auth/login`) })));
+
+console.error(`Loading the callback: ${ROUNDS} round(s) of ${CALLBACKS_PER_ROUND.toLocaleString('en')} fresh codes each...`);
+const callback = await rounds(everyone.map((t) => ({ name: t.name, run: () => loadCallbacks(t.origin) })));
 
 console.error('Loading GET /bases/:id/tables (cached)...');
 const cookies = await Promise.all(services.map((s) => signIn(s.origin)));
-const tables = await rounds(services.map((s, i) => ({ name: s.name, url: `${s.origin}/bases/${BASE}/tables`, headers: { cookie: cookies[i] } })));
+const tables = await rounds(services.map((s, i) => ({ name: s.name, run: () => load(`${s.origin}/bases/${BASE}/tables`, { cookie: cookies[i] }) })));
 
 console.error('Cold burst: 1,000 requests for one base on a new connection...');
 const cold = [];
 for (const service of services) {
   const cookie = await signIn(service.origin);
   const route = `GET /v0/meta/bases/${BASE}/tables`;
-  const before = sandbox.count(route);
+  const before = await sandbox('count', { route });
   const result = await autocannon({ url: `${service.origin}/bases/${BASE}/tables`, connections: 100, amount: 1000, headers: { cookie } });
-  cold.push({ name: service.name, rps: result.requests.average, p50: result.latency.p50, p99: result.latency.p99, upstreamCalls: sandbox.count(route) - before, non2xx: result.non2xx });
+  cold.push({ name: service.name, rps: result.requests.average, p50: result.latency.p50, p99: result.latency.p99, upstreamCalls: (await sandbox('count', { route })) - before, non2xx: result.non2xx });
 }
 
 console.error(`Pending logins in memory: ${PENDING_ENTRIES.toLocaleString('en')} entries...`);
@@ -152,6 +218,10 @@ const ratio = (a, b) => (a / b).toFixed(2);
 const lines = [];
 lines.push('### `/auth/login` (state + PKCE + pending entry + cookie + 302)', '', '| server | req/s | p50 ms | p99 ms | ratio to the limit |', '|---|---:|---:|---:|---:|');
 for (const r of login) lines.push(`| ${r.name} | ${fmt(r.rps)} | ${r.p50} | ${r.p99} | ${ratio(r.rps, limitRps)} |`);
+const callbackLimit = rpsOf(callback, limit.name);
+lines.push('', '### The callback (fresh code + state + binding cookie, sandbox token endpoint and whoami, session, 303)', '');
+lines.push('| server | req/s | p50 ms | p99 ms | not signed in | ratio to the limit |', '|---|---:|---:|---:|---:|---:|');
+for (const r of callback) lines.push(`| ${r.name} | ${fmt(r.rps)} | ${r.p50} | ${r.p99} | ${r.failed} | ${ratio(r.rps, callbackLimit)} |`);
 lines.push('', '### `GET /bases/:id/tables`', '', '| server | cache | req/s | p50 ms | p99 ms | upstream calls | ratio to its own /auth/login |', '|---|---|---:|---:|---:|---:|---:|');
 for (const r of tables) lines.push(`| ${r.name} | warm | ${fmt(r.rps)} | ${r.p50} | ${r.p99} | 0 | ${ratio(r.rps, rpsOf(login, r.name))} |`);
 for (const r of cold) lines.push(`| ${r.name} | cold burst of 1,000 | ${fmt(r.rps)} | ${r.p50} | ${r.p99} | ${r.upstreamCalls} | - |`);
@@ -162,11 +232,15 @@ lines.push('', '### Cold start (spawn to first answer)', '', ...services.map((s)
 
 const expressLogin = rpsOf(login, onExpress.name);
 const fastifyLogin = rpsOf(login, onFastify.name);
+const expressCallback = rpsOf(callback, onExpress.name);
 const ours = memory.results.at(-1);
 const goals = [
   ['Express: /auth/login >= 0.9x bare Express', expressLogin / rpsOf(login, bareExpress.name), 0.9],
   ['Express: /auth/login >= 1.5x passport peer', expressLogin / rpsOf(login, passportPeer.name), 1.5],
   ['Fastify: /auth/login >= 0.85x bare node:http', fastifyLogin / limitRps, 0.85],
+  ['Express: callback >= 0.9x bare Express', expressCallback / rpsOf(callback, bareExpress.name), 0.9],
+  ['Express: callback >= 1.5x passport peer', expressCallback / rpsOf(callback, passportPeer.name), 1.5],
+  ['Fastify: callback >= 0.75x bare node:http', rpsOf(callback, onFastify.name) / callbackLimit, 0.75],
   ['Express: cached tables >= 0.8x its /auth/login', rpsOf(tables, onExpress.name) / expressLogin, 0.8],
   ['Fastify: cached tables >= 0.8x its /auth/login', rpsOf(tables, onFastify.name) / fastifyLogin, 0.8],
 ];
@@ -175,6 +249,7 @@ for (const [goal, value, target] of goals) lines.push(`| ${goal} | ${value.toFix
 lines.push(`| pending entry <= 300 B | ${ours.bytesPerEntry} B | ${ours.bytesPerEntry <= 300 ? 'yes' : `no (over by ${ours.bytesPerEntry - 300} B)`} |`);
 const rssBack = memory.rssAfterTtlMb <= memory.rssStartMb * 1.1;
 lines.push(`| RSS within 10% of start after the TTL | ${memory.rssAfterTtlMb} / ${memory.rssStartMb} MB | ${rssBack ? 'yes' : 'no'} |`);
+lines.push(`| every callback request signed in | ${callback.map((r) => r.failed).join(', ')} not | ${callback.every((r) => r.failed === 0) ? 'yes' : 'no'} |`);
 lines.push(`| cold burst of 1,000 costs one upstream call | ${cold.map((c) => c.upstreamCalls).join(', ')} | ${cold.every((c) => c.upstreamCalls === 1) ? 'yes' : 'no'} |`);
 
 const table = lines.join('\n');
@@ -185,12 +260,12 @@ if (!SMOKE) {
   const machine = `${cpus().length} cores (${cpus()[0].model}), ${Math.round(totalmem() / 2 ** 30)} GiB, Node.js ${process.version}`;
   const versions = ['@nestjs/core', 'express', 'fastify', 'autocannon', 'passport-oauth2', 'express-session'].map((n) => `${n} ${version(n)}`).join(', ');
   writeFileSync(join(ROOT, 'docs', 'benchmarks.svg'), chart(login.map((r) => ({ label: r.name, value: r.rps }))));
+  writeFileSync(join(ROOT, 'docs', 'benchmarks-callback.svg'), chart(callback.map((r) => ({ label: r.name, value: r.rps })), 'The callback, requests per second (higher is better)'));
   writeFileSync(
     join(ROOT, 'docs', 'benchmarks.md'),
     `# Benchmarks\n\nRun on ${new Date().toISOString().slice(0, 10)}: ${machine}; ${versions}.\n` +
       `autocannon, ${CONNECTIONS} connections, medians of ${ROUNDS} interleaved rounds of ${DURATION_S} s; load generator on the same machine.\n` +
-      `Regenerate with \`npm run bench\`.\n\n![/auth/login requests per second](benchmarks.svg)\n\n${table}\n`,
+      `Regenerate with \`npm run bench\`.\n\n![/auth/login requests per second](benchmarks.svg)\n\n![callback requests per second](benchmarks-callback.svg)\n\n${table}\n`,
   );
 }
-await sandbox.close();
 process.exit(0);

@@ -2,7 +2,7 @@ import { createHash, randomBytes } from 'node:crypto';
 import { consentPage, sandboxErrorPage } from './consent.page';
 import type { SandboxBase, SandboxUser } from './sandbox-data';
 import type { Grant, GrantStore } from './sandbox-grants';
-import { REPEATED, htmlPage, json, redirectTo, single, type SandboxRequest, type SandboxResponse } from './sandbox-http';
+import { MAX_RECORDED, REPEATED, htmlPage, json, redirectTo, single, type SandboxRequest, type SandboxResponse } from './sandbox-http';
 import type { SandboxClient, SandboxOptions } from './sandbox.options';
 
 interface PendingConsent {
@@ -133,6 +133,7 @@ export class SandboxOAuth {
       bodyClientId: params.get('client_id') ?? undefined,
       status: response.status,
     });
+    if (this.tokenRequests.length > MAX_RECORDED) this.tokenRequests.shift();
     return response;
   }
 

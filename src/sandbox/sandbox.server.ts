@@ -3,12 +3,11 @@ import type { AddressInfo } from 'node:net';
 import { SandboxApi } from './sandbox-api';
 import { SANDBOX_USER, sampleBases, type SandboxBase } from './sandbox-data';
 import { GrantStore } from './sandbox-grants';
-import { json, type SandboxRequest, type SandboxResponse } from './sandbox-http';
+import { json, MAX_RECORDED, type SandboxRequest, type SandboxResponse } from './sandbox-http';
 import { SandboxOAuth } from './sandbox-oauth';
 import { sandboxOptions, type SandboxOptions } from './sandbox.options';
 
 const MAX_BODY_BYTES = 64 * 1024;
-const MAX_RECEIVED = 1000;
 const TABLES_PATH = /^\/v0\/meta\/bases\/([^/]+)\/tables$/;
 
 /** A scripted misbehaviour for one route: a canned answer, a delay, or both. */
@@ -115,10 +114,10 @@ export class AirtableSandbox {
     const route = `${request.method} ${request.path}`;
     this.calls.set(route, this.count(route) + 1);
     this.received.push({ route, query: url.search, headers: req.headers });
-    if (this.received.length > MAX_RECEIVED) this.received.shift();
+    if (this.received.length > MAX_RECORDED) this.received.shift();
     const arrivals = this.arrivals.get(route) ?? [];
     arrivals.push(Date.now());
-    if (arrivals.length > MAX_RECEIVED) arrivals.shift();
+    if (arrivals.length > MAX_RECORDED) arrivals.shift();
     this.arrivals.set(route, arrivals);
     const fault = this.takeFault(route);
     if (fault?.delayMs) await new Promise((resolve) => setTimeout(resolve, fault.delayMs));

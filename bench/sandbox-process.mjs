@@ -1,0 +1,28 @@
+// The sandbox in its own process, so its token endpoint does not share an event loop with the load
+// generator. The benchmark drives it over IPC: register redirect URIs, count calls, and mint codes for
+// prepared logins (what the consent screen would do, without a browser round trip per request).
+import { createRequire } from 'node:module';
+
+const require = createRequire(import.meta.url);
+const { startSandbox } = require('../dist/sandbox/sandbox.server.js');
+const { ALL_SCOPES } = require('../dist/sandbox/sandbox.options.js');
+
+const sandbox = await startSandbox({
+  port: 0,
+  clients: [{ clientId: 'sandbox-client', redirectUris: [], scopes: ALL_SCOPES }],
+});
+const baseIds = sandbox.bases.map((b) => b.id);
+
+const handlers = {
+  url: () => sandbox.url,
+  bases: () => baseIds,
+  register: ({ redirectUri }) => void sandbox.options.clients[0].redirectUris.push(redirectUri),
+  count: ({ route }) => sandbox.count(route),
+  codes: ({ logins }) =>
+    logins.map(({ redirectUri, codeChallenge, scopes }) =>
+      sandbox.grants.issueCode({ clientId: 'sandbox-client', redirectUri, codeChallenge, userId: sandbox.user.id, scopes, baseIds }),
+    ),
+};
+
+process.on('message', ({ id, type, ...args }) => process.send({ id, result: handlers[type](args) }));
+process.send({ ready: true });
