@@ -43,7 +43,6 @@ export class AuthService {
       codeVerifier,
       bindingHash: this.bindingHash(nonce),
       returnTo: safeReturnTo(returnTo),
-      createdAt: Date.now(),
     });
     return { authorizeUrl: this.oauth.authorizationUrl(state, s256CodeChallenge(codeVerifier)), bindingNonce: nonce };
   }

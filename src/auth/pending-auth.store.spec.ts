@@ -16,7 +16,7 @@ async function createStore(): Promise<PendingAuthStore> {
   return moduleRef.get(PendingAuthStore);
 }
 
-const request = (bindingHash: string) => ({ codeVerifier: randomToken(), bindingHash, returnTo: '/', createdAt: Date.now() });
+const request = (bindingHash: string) => ({ codeVerifier: randomToken(), bindingHash, returnTo: '/a path?with=query&and spaces' });
 
 describe('PendingAuthStore', () => {
   it('hands a pending login to exactly one of many simultaneous takers', async () => {

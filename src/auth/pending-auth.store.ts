@@ -14,10 +14,22 @@ export interface PendingAuthRequest {
   /** HMAC of the nonce in the browser's binding cookie: only that browser can finish this login. */
   bindingHash: string;
   returnTo: string;
-  createdAt: number;
 }
 
 const PREFIX = 'auth:';
+
+// One flat string per pending login, not an object of three strings: less than half the memory per
+// entry in memory mode (docs/benchmarks.md) and a shorter value in Redis. The verifier and the hash
+// are base64url, so a space cannot occur in them; whatever follows the second space is the return path.
+const encode = (r: PendingAuthRequest) => [r.codeVerifier, r.bindingHash, r.returnTo].join(' ');
+
+function decode(value: unknown): PendingAuthRequest | undefined {
+  if (typeof value !== 'string') return undefined;
+  const first = value.indexOf(' ');
+  const second = value.indexOf(' ', first + 1);
+  if (first < 0 || second < 0) return undefined;
+  return { codeVerifier: value.slice(0, first), bindingHash: value.slice(first + 1, second), returnTo: value.slice(second + 1) };
+}
 
 @Injectable()
 export class PendingAuthStore {
@@ -33,7 +45,7 @@ export class PendingAuthStore {
 
   // The Keyv store is used directly: cache-manager swallows store errors, and a login must fail closed.
   async save(state: string, request: PendingAuthRequest): Promise<void> {
-    await this.guard(() => this.keyv.set(PREFIX + state, request, this.config.requestTtlMs));
+    await this.guard(() => this.keyv.set(PREFIX + state, encode(request), this.config.requestTtlMs));
   }
 
   /**
@@ -41,7 +53,7 @@ export class PendingAuthStore {
    * another browser's binding leaves the entry untouched, so a forged callback cannot cancel a login.
    */
   async take(state: string, bindingHash: string): Promise<PendingAuthRequest> {
-    const request = await this.guard(() => this.keyv.get<PendingAuthRequest>(PREFIX + state));
+    const request = decode(await this.guard(() => this.keyv.get<string>(PREFIX + state)));
     if (!request) throw new AppError(ErrorCode.InvalidState, 'This sign-in link has expired or was already used.');
     if (!safeEqual(request.bindingHash, bindingHash)) {
       throw new AppError(ErrorCode.BrowserMismatch, 'This sign-in was started in another browser. Please start again here.');

@@ -1,10 +1,9 @@
-import { Keyv } from 'keyv';
-import { ExpiringMapStore } from './expiring-map.store';
+import { ExpiringMapStore, memoryKeyv } from './expiring-map.store';
 
 describe('ExpiringMapStore', () => {
   it('drops expired entries without anyone reading them', async () => {
-    const store = new ExpiringMapStore(200, 1000);
-    const keyv = new Keyv({ store });
+    const keyv = memoryKeyv('test', 200, 1000);
+    const store = keyv.store as ExpiringMapStore;
     for (let i = 0; i < 50; i++) await keyv.set(`k${i}`, { i }, 200);
     expect(store.size).toBe(50);
     // The sweep runs every second at the shortest; nothing reads the keys meanwhile.
@@ -13,8 +12,8 @@ describe('ExpiringMapStore', () => {
   });
 
   it('caps the number of entries, evicting the oldest', async () => {
-    const store = new ExpiringMapStore(60_000, 10);
-    const keyv = new Keyv({ store });
+    const keyv = memoryKeyv('test', 60_000, 10);
+    const store = keyv.store as ExpiringMapStore;
     for (let i = 0; i < 25; i++) await keyv.set(`k${i}`, i);
     expect(store.size).toBe(10);
     expect(await keyv.get('k0')).toBeUndefined();
@@ -24,12 +23,26 @@ describe('ExpiringMapStore', () => {
   });
 
   it('tells whether delete removed a live entry, so a take can be single use', async () => {
-    const keyv = new Keyv({ store: new ExpiringMapStore(60_000, 10) });
+    const keyv = memoryKeyv('test', 60_000, 10);
     await keyv.set('k', 1);
     expect(await keyv.delete('k')).toBe(true);
     expect(await keyv.delete('k')).toBe(false);
     await keyv.set('short', 1, 1);
     await new Promise((resolve) => setTimeout(resolve, 5));
     expect(await keyv.delete('short')).toBe(false);
+  });
+
+  it('keeps string values (packed with their expiry) exactly, and expires and sweeps them too', async () => {
+    const keyv = memoryKeyv('test', 200, 1000);
+    const store = keyv.store as ExpiringMapStore;
+    const value = 'verifier hash /a path?with=spaces and 0123456789';
+    for (let i = 0; i < 20; i++) await keyv.set(`short${i}`, `${value}${i}`, 200);
+    // Last: the sweep goes from the front and stops at the first live entry (one TTL per store).
+    await keyv.set('kept', value, 60_000);
+    expect(await keyv.get('kept')).toBe(value);
+    expect(await keyv.get('short7')).toBe(`${value}7`);
+    await new Promise((resolve) => setTimeout(resolve, 1_300));
+    expect(store.size).toBe(1);
+    expect(await keyv.get('kept')).toBe(value);
   });
 });

@@ -1,8 +1,25 @@
-import type { KeyvStoreAdapter, StoredData } from 'keyv';
+import { Keyv, type DeserializedData, type KeyvStoreAdapter, type StoredData } from 'keyv';
 
-interface Entry {
-  value: unknown;
-  expiresAt: number;
+type Data = DeserializedData<unknown>;
+
+// A string value is kept packed with its expiry in one flat string (base36 milliseconds, fixed width,
+// then the value), not in Keyv's `{ value, expires }` object: a pending login then costs its key, one
+// string and a Map slot (docs/benchmarks.md). `join('')` gives a flat string where `+` would keep both parts.
+const EXPIRY_WIDTH = 9;
+type Packed = string | Data;
+
+function pack(data: Data): Packed {
+  if (typeof data.value !== 'string' || typeof data.expires !== 'number') return data;
+  return [data.expires.toString(36).padStart(EXPIRY_WIDTH, '0'), data.value].join('');
+}
+
+function unpack(packed: Packed): Data {
+  return typeof packed === 'string' ? { value: packed.slice(EXPIRY_WIDTH), expires: expiresAt(packed) } : packed;
+}
+
+function expiresAt(packed: Packed): number {
+  if (typeof packed === 'string') return parseInt(packed.slice(0, EXPIRY_WIDTH), 36);
+  return typeof packed.expires === 'number' ? packed.expires : Infinity;
 }
 
 /**
@@ -11,16 +28,18 @@ interface Entry {
  * front without anyone reading them, and past the size cap the oldest entry goes first. Keyv's default
  * memory store only drops an expired entry when it is read, so abandoned logins would pile up forever.
  *
+ * It holds what Keyv hands it unserialized (`{ value, expires }`, see `memoryKeyv`), strings packed.
+ *
  * `delete()` reports whether a live entry was removed: the single-use gate of a pending login relies
  * on exactly one caller seeing true.
  */
 export class ExpiringMapStore implements KeyvStoreAdapter {
   opts = {};
   namespace?: string;
-  private readonly entries = new Map<string, Entry>();
+  private readonly entries = new Map<string, Packed>();
 
   constructor(
-    private readonly ttlMs: number,
+    ttlMs: number,
     private readonly maxEntries: number,
   ) {
     // Sweep often enough that entries outlive their TTL by at most ~10% (bounded to 1-60 s).
@@ -33,26 +52,26 @@ export class ExpiringMapStore implements KeyvStoreAdapter {
   }
 
   async get<Value>(key: string): Promise<StoredData<Value> | undefined> {
-    const entry = this.entries.get(key);
-    if (!entry) return undefined;
-    if (entry.expiresAt <= Date.now()) {
+    const packed = this.entries.get(key);
+    if (packed === undefined) return undefined;
+    if (expiresAt(packed) <= Date.now()) {
       this.entries.delete(key);
       return undefined;
     }
-    return entry.value as StoredData<Value>;
+    return unpack(packed) as StoredData<Value>;
   }
 
-  async set(key: string, value: unknown, ttl?: number): Promise<void> {
+  async set(key: string, data: Data): Promise<void> {
     // A rewrite moves the key to the back, where its new expiry belongs.
     this.entries.delete(key);
     if (this.entries.size >= this.maxEntries) this.entries.delete(this.entries.keys().next().value!);
-    this.entries.set(key, { value, expiresAt: Date.now() + (ttl ?? this.ttlMs) });
+    this.entries.set(key, pack(data));
   }
 
   async delete(key: string): Promise<boolean> {
-    const entry = this.entries.get(key);
+    const packed = this.entries.get(key);
     this.entries.delete(key);
-    return entry !== undefined && entry.expiresAt > Date.now();
+    return packed !== undefined && expiresAt(packed) > Date.now();
   }
 
   async clear(): Promise<void> {
@@ -65,9 +84,17 @@ export class ExpiringMapStore implements KeyvStoreAdapter {
 
   private sweep(): void {
     const now = Date.now();
-    for (const [key, entry] of this.entries) {
-      if (entry.expiresAt > now) break;
+    for (const [key, packed] of this.entries) {
+      if (expiresAt(packed) > now) break;
       this.entries.delete(key);
     }
   }
+}
+
+/** A Keyv namespace in memory: one TTL, swept and capped, values kept as objects (no JSON round trip). */
+export function memoryKeyv(namespace: string, ttlMs: number, maxEntries: number): Keyv {
+  const keyv = new Keyv({ store: new ExpiringMapStore(ttlMs, maxEntries), ttl: ttlMs, namespace });
+  keyv.serialize = undefined;
+  keyv.deserialize = undefined;
+  return keyv;
 }

@@ -1,7 +1,7 @@
 import KeyvRedis from '@keyv/redis';
 import { Keyv } from 'keyv';
 import type { RedisService } from '../redis/redis.service';
-import { ExpiringMapStore } from './expiring-map.store';
+import { memoryKeyv } from './expiring-map.store';
 
 /**
  * A Keyv namespace: in Redis (shared by every instance, errors thrown so callers fail closed) when
@@ -14,9 +14,5 @@ export function namespaceStore(redis: RedisService, namespace: string, ttlMs: nu
     // store alone prefixes keys: "<prefix><namespace>::<key>".
     return new Keyv({ store, namespace: redis.key(namespace), useKeyPrefix: false, ttl: ttlMs, throwOnErrors: true });
   }
-  const keyv = new Keyv({ store: new ExpiringMapStore(ttlMs, maxEntries), ttl: ttlMs, namespace });
-  // Values are plain objects held in memory: no JSON round trip needed.
-  keyv.serialize = undefined;
-  keyv.deserialize = undefined;
-  return keyv;
+  return memoryKeyv(namespace, ttlMs, maxEntries);
 }
