@@ -30,6 +30,9 @@ async function readCapped(response: Response, maxBytes: number): Promise<Uint8Ar
     throw tooLarge();
   }
   if (!response.body) return new Uint8Array(0);
+  // With a declared length within the cap, the parser reads exactly that many bytes: one read, no
+  // per-chunk loop. Without one (chunked), count as the chunks arrive.
+  if (response.headers.has('content-length')) return new Uint8Array(await response.arrayBuffer());
   const chunks: Uint8Array[] = [];
   let size = 0;
   for await (const chunk of response.body) {

@@ -1,8 +1,10 @@
 import { Inject, Injectable } from '@nestjs/common';
 import { HttpAdapterHost } from '@nestjs/core';
-import { parse as parseCookies, serialize as serializeCookie } from 'cookie';
+import { parse as parseCookies } from 'cookie';
 import type { IncomingHttpHeaders } from 'node:http';
 import { airtableConfig, type AirtableConfig } from '../config/airtable.config';
+
+const COOKIE_VALUE = /^[A-Za-z0-9_-]*$/;
 
 /** What every adapter's request has (Express and Fastify alike). */
 export interface HttpRequest {
@@ -19,13 +21,13 @@ export type HttpResponse = object;
 @Injectable()
 export class HttpExchange {
   /** Cookies are Secure whenever the service is reached over https (its redirect URI says how). */
-  private readonly secureCookies: boolean;
+  private readonly secureAttribute: string;
 
   constructor(
     private readonly adapterHost: HttpAdapterHost,
     @Inject(airtableConfig.KEY) airtable: AirtableConfig,
   ) {
-    this.secureCookies = airtable.redirectUri.protocol === 'https:';
+    this.secureAttribute = airtable.redirectUri.protocol === 'https:' ? '; Secure' : '';
   }
 
   /** The query string exactly as sent, before any framework turns repeats into arrays or objects. */
@@ -45,14 +47,14 @@ export class HttpExchange {
     }
   }
 
+  /**
+   * Assembled here rather than by the cookie library: names are constants and values are this
+   * service's own base64url tokens, so there is nothing to encode, and its generic validation and
+   * encoding showed among the larger costs of a login. Anything else is a programming error.
+   */
   setCookie(res: HttpResponse, name: string, value: string, maxAgeMs: number): void {
-    const cookie = serializeCookie(name, value, {
-      httpOnly: true,
-      sameSite: 'lax',
-      secure: this.secureCookies,
-      path: '/',
-      maxAge: Math.floor(maxAgeMs / 1000),
-    });
+    if (!COOKIE_VALUE.test(value)) throw new Error(`Cookie ${name} must hold a base64url token`);
+    const cookie = `${name}=${value}; Max-Age=${Math.floor(maxAgeMs / 1000)}; Path=/; HttpOnly${this.secureAttribute}; SameSite=Lax`;
     this.adapterHost.httpAdapter.appendHeader(res, 'Set-Cookie', cookie);
   }
 
