@@ -254,6 +254,10 @@ describe('OpenAPI description', () => {
       expect(spec.components.schemas.TablesResponseDto).toBeDefined();
       const ui = await agent.get('/docs').expect(200);
       expect(ui.text).toContain('swagger');
+      // Its own, looser policy: Swagger UI runs scripts from this origin; the other headers stay.
+      expect(ui.headers['content-security-policy']).toContain("script-src 'self' 'unsafe-inline'");
+      expect(ui.headers['x-content-type-options']).toBe('nosniff');
+      expect(ui.headers['x-powered-by']).toBeUndefined();
     } finally {
       await stack.close();
     }
