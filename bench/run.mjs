@@ -27,6 +27,11 @@ let nextPort = 47_100 + Math.floor(Math.random() * 500);
 
 const children = [];
 process.on('exit', () => children.forEach((child) => child.kill('SIGKILL')));
+// A stuck server must fail the run (and CI's smoke of it), not hang it.
+setTimeout(() => {
+  console.error('The benchmark did not finish in time.');
+  process.exit(1);
+}, (SMOKE ? 5 : 20) * 60_000).unref();
 
 /** The sandbox runs in its own process; `sandbox(type, args)` asks it over IPC (see sandbox-process.mjs). */
 const sandboxProcess = fork(join(ROOT, 'bench', 'sandbox-process.mjs'), [], { stdio: ['ignore', 'ignore', 'inherit', 'ipc'] });
@@ -47,7 +52,8 @@ const sandboxBases = await sandbox('bases');
 async function waitUntilUp(url, started) {
   for (;;) {
     try {
-      const res = await fetch(url, { redirect: 'manual' });
+      // A bounded attempt: one that never gets an answer must not stall the whole run.
+      const res = await fetch(url, { redirect: 'manual', signal: AbortSignal.timeout(2_000) });
       if (res.status < 500) return Date.now() - started;
     } catch {
       // not listening yet
