@@ -1,4 +1,4 @@
-import type { INestApplication, NestApplicationOptions } from '@nestjs/common';
+import type { INestApplication } from '@nestjs/common';
 import { DocumentBuilder, SwaggerModule } from '@nestjs/swagger';
 import helmet from 'helmet';
 import type { IncomingMessage, ServerResponse } from 'node:http';
@@ -6,9 +6,6 @@ import { PAGE_STYLE_SOURCE } from './common/html';
 import { assignRequestId } from './logging/request-id';
 
 const DOCS_PATH = 'docs';
-
-/** How main.ts and the end-to-end tests both create the application. No endpoint reads a body, so none is parsed. */
-export const APP_OPTIONS: NestApplicationOptions = { bodyParser: false };
 
 /** What main.ts and the end-to-end tests both apply to the application, so they run the same thing. */
 export function configureApp(app: INestApplication): void {

@@ -2,13 +2,13 @@ import 'reflect-metadata';
 import { NestFactory } from '@nestjs/core';
 import { Logger } from 'nestjs-pino';
 import { AppModule } from './app.module';
-import { APP_OPTIONS, configureApp } from './app.setup';
+import { configureApp } from './app.setup';
 import { createHttpAdapter } from './http-adapter';
 import { startSandboxMode } from './sandbox/sandbox-mode';
 
 async function bootstrap(): Promise<void> {
   const sandbox = await startSandboxMode(process.env);
-  const app = await NestFactory.create(AppModule, createHttpAdapter(), { ...APP_OPTIONS, bufferLogs: true });
+  const app = await NestFactory.create(AppModule, createHttpAdapter(), { bufferLogs: true });
   app.useLogger(app.get(Logger));
   app.enableShutdownHooks();
   configureApp(app);

@@ -5,7 +5,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { Test } from '@nestjs/testing';
 import { AppModule } from '../../src/app.module';
-import { APP_OPTIONS, configureApp } from '../../src/app.setup';
+import { configureApp } from '../../src/app.setup';
 import { createHttpAdapter } from '../../src/http-adapter';
 import { sandboxEnv } from '../../src/sandbox/sandbox-mode';
 import { type AirtableSandbox, startSandbox } from '../../src/sandbox/sandbox.server';
@@ -60,7 +60,7 @@ export async function startStack(options: StackOptions = {}): Promise<Stack> {
   };
   const app = await withEnv(env, async () => {
     const moduleRef = await Test.createTestingModule({ imports: [AppModule] }).compile();
-    const nest = moduleRef.createNestApplication(createHttpAdapter(), { ...APP_OPTIONS, logger: false });
+    const nest = moduleRef.createNestApplication(createHttpAdapter(), { logger: false });
     configureApp(nest);
     await nest.listen(port, '127.0.0.1');
     return nest;
