@@ -1,6 +1,6 @@
 // npm run bench [-- --smoke]: this service against the limit (bare node:http) and its peers, in one run.
 // Loads each server with autocannon in interleaved rounds and prints a markdown table; the full run also
-// writes docs/benchmarks.md and docs/benchmarks.svg. Every server runs in its own process.
+// writes docs/benchmarks.md and its two charts. Every server, and the sandbox, runs in its own process.
 import autocannon from 'autocannon';
 import { fork, spawn } from 'node:child_process';
 import { once } from 'node:events';
