@@ -163,7 +163,15 @@ describe('Floods', () => {
       expect(limited.status).toBe(429);
       expect(limited.body.code).toBe('too_many_requests');
       expect(Number(limited.headers['retry-after'])).toBeGreaterThan(0);
-      expect((await from('203.0.113.8')).status).toBe(302);
+      const other = await from('203.0.113.8');
+      expect(other.status).toBe(302);
+      expect(other.headers['x-ratelimit-limit']).toBe('5');
+      expect(other.headers['x-ratelimit-remaining']).toBe('4');
+
+      // IPv6 clients are counted per /64: one host rotating through its subnet is still one client.
+      for (let i = 1; i <= 5; i++) expect((await from(`2001:db8:1:2::${i}`)).status).toBe(302);
+      expect((await from('2001:db8:1:2:ffff::9')).status).toBe(429);
+      expect((await from('2001:db8:1:3::1')).status).toBe(302);
 
       const callback = (ip: string) => agent.get(`/airtable-oauth?state=${'A'.repeat(43)}&code=x`).set('X-Forwarded-For', ip);
       for (let i = 0; i < 5; i++) expect((await callback('198.51.100.1')).status).toBe(400);
