@@ -40,9 +40,10 @@ const replies = new Map();
 let nextCall = 0;
 sandboxProcess.on('message', ({ id, result }) => replies.get(id)?.(result));
 const sandbox = (type, args = {}) =>
-  new Promise((resolve) => {
+  new Promise((resolve, reject) => {
     const id = nextCall++;
-    replies.set(id, (result) => (replies.delete(id), resolve(result)));
+    const timer = setTimeout(() => reject(new Error(`The sandbox did not answer "${type}"`)), 30_000);
+    replies.set(id, (result) => (clearTimeout(timer), replies.delete(id), resolve(result)));
     sandboxProcess.send({ id, type, ...args });
   });
 await once(sandboxProcess, 'message');
@@ -102,6 +103,7 @@ async function startService(name, adapter) {
   });
   children.push(child);
   const coldStartMs = await waitUntilUp(`${origin}/health`, started);
+  console.error(`Started ${name} in ${coldStartMs} ms.`);
   return { name, origin, coldStartMs };
 }
 
