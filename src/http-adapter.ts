@@ -23,5 +23,8 @@ export function createHttpAdapter(env: NodeJS.ProcessEnv = process.env): Abstrac
   if (kind === 'fastify') return new FastifyAdapter({ trustProxy, forceCloseConnections: true });
   const express = new ExpressAdapter();
   express.set('trust proxy', trustProxy);
+  // Pages and JSON here are per user and sent with no-store, so an ETag is never used; Express would
+  // hash every body for one (Fastify sends none, so both adapters answer alike).
+  express.set('etag', false);
   return express;
 }
