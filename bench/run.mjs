@@ -272,7 +272,7 @@ if (!SMOKE) {
   writeFileSync(
     join(ROOT, 'docs', 'benchmarks.md'),
     `# Benchmarks\n\nRun on ${new Date().toISOString().slice(0, 10)}: ${machine}; ${versions}.\n` +
-      `autocannon, ${CONNECTIONS} connections, medians of ${ROUNDS} interleaved rounds of ${DURATION_S} s; load generator on the same machine.\n` +
+      `autocannon, ${CONNECTIONS} connections, medians of ${ROUNDS} interleaved rounds of ${DURATION_S} s (of ${CALLBACKS_PER_ROUND.toLocaleString('en')} requests for the callback); load generator on the same machine.\n` +
       `Regenerate with \`npm run bench\`.\n\n![/auth/login requests per second](benchmarks.svg)\n\n![callback requests per second](benchmarks-callback.svg)\n\n${table}\n`,
   );
 }
