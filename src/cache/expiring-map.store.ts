@@ -54,11 +54,12 @@ export class ExpiringMapStore implements KeyvStoreAdapter {
   async get<Value>(key: string): Promise<StoredData<Value> | undefined> {
     const packed = this.entries.get(key);
     if (packed === undefined) return undefined;
-    if (expiresAt(packed) <= Date.now()) {
+    const data = unpack(packed);
+    if (typeof data.expires === 'number' && data.expires <= Date.now()) {
       this.entries.delete(key);
       return undefined;
     }
-    return unpack(packed) as StoredData<Value>;
+    return data as StoredData<Value>;
   }
 
   async set(key: string, data: Data): Promise<void> {
