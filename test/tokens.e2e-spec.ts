@@ -1,6 +1,8 @@
 import type Database from 'better-sqlite3';
 import type { Grant } from '../src/sandbox/sandbox-grants';
 import { DATABASE } from '../src/storage/database';
+import { ConnectionStore } from '../src/connections/connection.store';
+import { deleteKeys, REDIS_URL, testPrefix } from './support/redis';
 import { TestBrowser } from './support/browser';
 import { cookieValue, setCookie } from './support/cookies';
 import { type Stack, stacksClosedAfterEach, tempDatabase } from './support/stack';
@@ -124,5 +126,34 @@ describe('Token refresh', () => {
     const [fromA, fromB] = await Promise.all([browser.agent.get('/me'), new TestBrowser(b).agent.get('/me').set('Cookie', `sid=${sid}`)]);
     expect([fromA.status, fromB.status]).toEqual([200, 200]);
     expect(refreshes(a).map((r) => r.status).sort()).toEqual([200, 409]);
+  });
+
+  describe.each([
+    ['SQLite', () => ({})],
+    ['Redis', () => ({ REDIS_URL, REDIS_KEY_PREFIX: testPrefix() })],
+  ])('on %s', (_name, storeEnv) => {
+    it('keeps a connection deleted at sign-out deleted when a refresh in flight finishes afterwards', async () => {
+      const env = { ...shortLived.env, ...storeEnv() };
+      const stack = await start({ ...shortLived, env });
+      try {
+        const { browser } = await signedIn(stack);
+        const store = stack.app.get(ConnectionStore);
+        const [id] = await store.dueForKeepAlive(Number.MAX_SAFE_INTEGER, 10);
+        expect(id).toBeDefined();
+        await sleep(1_100);
+        // The refresh reaches Airtable (and gets new tokens) only after the sign-out has deleted the connection.
+        stack.sandbox.fault(TOKEN_ROUTE, { delayMs: 300, times: 1 });
+        const inFlight = browser.agent.get('/me').then((r) => r); // supertest sends on then()
+        await sleep(100);
+        await browser.agent.post('/auth/logout').set('Origin', stack.origin).expect(303);
+        const res = await inFlight;
+        expect(refreshes(stack).map((r) => r.status)).toEqual([200]);
+        expect(res.status).toBe(401);
+        expect(await store.get(id)).toBeUndefined();
+        expect(await store.dueForKeepAlive(Number.MAX_SAFE_INTEGER, 10)).toEqual([]);
+      } finally {
+        if (env.REDIS_KEY_PREFIX) await deleteKeys(env.REDIS_KEY_PREFIX);
+      }
+    });
   });
 });

@@ -60,7 +60,7 @@ export class AuthService {
     const user = await this.api.whoami(tokens.accessToken);
     const now = Date.now();
     const connectionId = randomToken();
-    await this.connections.save({
+    await this.connections.create({
       id: connectionId,
       userId: user.id,
       ...(user.email ? { email: user.email } : {}),

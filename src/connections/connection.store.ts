@@ -27,7 +27,13 @@ export interface StoredConnection {
 export abstract class ConnectionStore {
   constructor(protected readonly cipher: TokenCipher) {}
 
-  abstract save(connection: Connection): Promise<void>;
+  /** Stores a new connection (its id is fresh and random). */
+  abstract create(connection: Connection): Promise<void>;
+  /**
+   * Writes a stored connection again, only if it still exists: a refresh that finishes after the user
+   * signed out must not bring the deleted connection and its tokens back. Returns whether it existed.
+   */
+  abstract update(connection: Connection): Promise<boolean>;
   abstract delete(id: string): Promise<void>;
   protected abstract read(id: string): Promise<StoredConnection | undefined>;
 

@@ -9,6 +9,18 @@ const GRACE_MS = DAY_MS;
 /** Airtable's refresh token lifetime, for connections that do not say. */
 const DEFAULT_REFRESH_LIFETIME_MS = 60 * DAY_MS;
 
+/**
+ * Writes a connection (only if it exists, with ARGV[3] = 1) and its keep-alive entry; members whose
+ * refresh token died long ago are dropped from the index on the way.
+ */
+const WRITE = `
+if ARGV[3] == '1' and redis.call('EXISTS', KEYS[1]) == 0 then return 0 end
+redis.call('SET', KEYS[1], ARGV[1], 'PX', ARGV[2])
+if ARGV[4] ~= '' then redis.call('ZADD', KEYS[2], ARGV[4], ARGV[5]) else redis.call('ZREM', KEYS[2], ARGV[5]) end
+redis.call('ZREMRANGEBYSCORE', KEYS[2], '-inf', ARGV[6])
+redis.call('PEXPIRE', KEYS[2], ARGV[7])
+return 1`;
+
 type Stored = Omit<Connection, 'tokens'> & { tokens: string | null };
 
 /** Connections as JSON strings (tokens sealed), plus a sorted set by refresh-token expiry for keep-alive. */
@@ -20,18 +32,12 @@ export class RedisConnectionStore extends ConnectionStore {
     super(cipher);
   }
 
-  async save(connection: Connection): Promise<void> {
-    const now = Date.now();
-    const refreshExpiresAt = connection.tokens?.refreshExpiresAt ?? now + DEFAULT_REFRESH_LIFETIME_MS;
-    const stored: Stored = { ...connection, tokens: sealTokens(this.cipher, connection) };
-    const index = this.redis.key('keepalive');
-    await this.redis.run((client) => {
-      const multi = client.multi().set(this.key(connection.id), JSON.stringify(stored), { PX: Math.max(refreshExpiresAt - now, 0) + GRACE_MS });
-      if (connection.status === 'active' && connection.tokens) multi.zAdd(index, { score: refreshExpiresAt, value: connection.id });
-      else multi.zRem(index, connection.id);
-      // Members whose refresh token died long ago are of no use to anyone.
-      return multi.zRemRangeByScore(index, '-inf', now - GRACE_MS).pExpire(index, DEFAULT_REFRESH_LIFETIME_MS + GRACE_MS).exec();
-    });
+  async create(connection: Connection): Promise<void> {
+    await this.write(connection, false);
+  }
+
+  async update(connection: Connection): Promise<boolean> {
+    return this.write(connection, true);
   }
 
   protected async read(id: string): Promise<StoredConnection | undefined> {
@@ -49,6 +55,29 @@ export class RedisConnectionStore extends ConnectionStore {
     return this.redis.run((client) =>
       client.zRange(this.redis.key('keepalive'), '-inf', before, { BY: 'SCORE', LIMIT: { offset: 0, count: limit } }),
     );
+  }
+
+  /** One script, so that "only if it exists" and the keep-alive index change together or not at all. */
+  private async write(connection: Connection, onlyIfExists: boolean): Promise<boolean> {
+    const now = Date.now();
+    const refreshExpiresAt = connection.tokens?.refreshExpiresAt ?? now + DEFAULT_REFRESH_LIFETIME_MS;
+    const stored: Stored = { ...connection, tokens: sealTokens(this.cipher, connection) };
+    const indexed = connection.status === 'active' && connection.tokens !== undefined;
+    const written = await this.redis.run((client) =>
+      client.eval(WRITE, {
+        keys: [this.key(connection.id), this.redis.key('keepalive')],
+        arguments: [
+          JSON.stringify(stored),
+          String(Math.max(refreshExpiresAt - now, 0) + GRACE_MS),
+          onlyIfExists ? '1' : '0',
+          indexed ? String(refreshExpiresAt) : '',
+          connection.id,
+          String(now - GRACE_MS),
+          String(DEFAULT_REFRESH_LIFETIME_MS + GRACE_MS),
+        ],
+      }),
+    );
+    return written === 1;
   }
 
   private key(id: string): string {

@@ -20,12 +20,13 @@ export class SqliteConnectionStore extends ConnectionStore {
   constructor(db: Database.Database, cipher: TokenCipher) {
     super(cipher);
     this.statements = {
-      upsert: db.prepare(`
+      insert: db.prepare(`
         INSERT INTO connections (id, user_id, email, scopes, status, tokens, refresh_expires_at, created_at, updated_at)
-        VALUES (@id, @user_id, @email, @scopes, @status, @tokens, @refresh_expires_at, @created_at, @updated_at)
-        ON CONFLICT (id) DO UPDATE SET user_id = excluded.user_id, email = excluded.email, scopes = excluded.scopes,
-          status = excluded.status, tokens = excluded.tokens, refresh_expires_at = excluded.refresh_expires_at,
-          updated_at = excluded.updated_at`),
+        VALUES (@id, @user_id, @email, @scopes, @status, @tokens, @refresh_expires_at, @created_at, @updated_at)`),
+      update: db.prepare(`
+        UPDATE connections SET user_id = @user_id, email = @email, scopes = @scopes, status = @status, tokens = @tokens,
+          refresh_expires_at = @refresh_expires_at, updated_at = @updated_at
+        WHERE id = @id`),
       get: db.prepare<[string], Row>('SELECT * FROM connections WHERE id = ?'),
       delete: db.prepare('DELETE FROM connections WHERE id = ?'),
       due: db.prepare<[number, number], { id: string }>(
@@ -34,8 +35,16 @@ export class SqliteConnectionStore extends ConnectionStore {
     };
   }
 
-  async save(connection: Connection): Promise<void> {
-    this.statements.upsert.run({
+  async create(connection: Connection): Promise<void> {
+    this.statements.insert.run(this.row(connection));
+  }
+
+  async update(connection: Connection): Promise<boolean> {
+    return this.statements.update.run(this.row(connection)).changes > 0;
+  }
+
+  private row(connection: Connection) {
+    return {
       id: connection.id,
       user_id: connection.userId,
       email: connection.email ?? null,
@@ -45,7 +54,7 @@ export class SqliteConnectionStore extends ConnectionStore {
       refresh_expires_at: connection.tokens?.refreshExpiresAt ?? null,
       created_at: connection.createdAt,
       updated_at: connection.updatedAt,
-    });
+    };
   }
 
   protected async read(id: string): Promise<StoredConnection | undefined> {

@@ -63,24 +63,31 @@ export class TokenService {
     const tokens = connection.tokens!;
     if (tokens.accessToken !== staleToken && !this.nearExpiry(tokens)) return tokens.accessToken;
     if (!tokens.refreshToken) return this.revoke(connection);
+    let fresh: TokenSet;
     try {
-      const fresh = await this.oauth.refresh(tokens.refreshToken);
-      const next: TokenSet = fresh.refreshToken ? fresh : { ...fresh, refreshToken: tokens.refreshToken, refreshExpiresAt: tokens.refreshExpiresAt };
-      // Stored before use: if the process dies now, the rotated refresh token is not lost.
-      await this.store.save({ ...connection, tokens: next, scopes: next.scopes.length ? next.scopes : connection.scopes, updatedAt: Date.now() });
-      return next.accessToken;
+      fresh = await this.oauth.refresh(tokens.refreshToken);
     } catch (error) {
-      if (isReauth(error)) return (await this.refreshedMeanwhile(connection)) ?? this.revoke(connection);
-      if (error instanceof AppError && error.code === ErrorCode.RefreshConflict) {
-        await new Promise((resolve) => setTimeout(resolve, this.config.refreshConflictWaitMs));
-        const winner = await this.refreshedMeanwhile(connection);
-        if (winner) return winner;
-        throw new AppError(ErrorCode.RefreshUnavailable, 'Airtable is renewing access right now. Please try again shortly.', {
-          retryAfterSeconds: 1,
-        });
-      }
-      throw error;
+      return this.afterFailedRefresh(connection, error);
     }
+    const next: TokenSet = fresh.refreshToken ? fresh : { ...fresh, refreshToken: tokens.refreshToken, refreshExpiresAt: tokens.refreshExpiresAt };
+    // Stored before use: if the process dies now, the rotated refresh token is not lost. A connection
+    // deleted meanwhile (its user signed out) stays deleted: the new tokens are dropped.
+    const stored = await this.store.update({ ...connection, tokens: next, scopes: next.scopes.length ? next.scopes : connection.scopes, updatedAt: Date.now() });
+    if (!stored) throw reauthRequired();
+    return next.accessToken;
+  }
+
+  private async afterFailedRefresh(connection: Connection, error: unknown): Promise<string> {
+    if (isReauth(error)) return (await this.refreshedMeanwhile(connection)) ?? this.revoke(connection);
+    if (error instanceof AppError && error.code === ErrorCode.RefreshConflict) {
+      await new Promise((resolve) => setTimeout(resolve, this.config.refreshConflictWaitMs));
+      const winner = await this.refreshedMeanwhile(connection);
+      if (winner) return winner;
+      throw new AppError(ErrorCode.RefreshUnavailable, 'Airtable is renewing access right now. Please try again shortly.', {
+        retryAfterSeconds: 1,
+      });
+    }
+    throw error;
   }
 
   /** The new access token if another refresh stored one since `before` was read. */
@@ -92,7 +99,7 @@ export class TokenService {
 
   /** The grant is gone: drop its tokens and say so to every caller. */
   private async revoke(connection: Connection): Promise<never> {
-    await this.store.save({ ...connection, status: 'reauth_required', tokens: undefined, updatedAt: Date.now() });
+    await this.store.update({ ...connection, status: 'reauth_required', tokens: undefined, updatedAt: Date.now() });
     throw reauthRequired();
   }
 
