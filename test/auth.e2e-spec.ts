@@ -105,12 +105,27 @@ describe('OAuth login flow (public client)', () => {
     '%2F%2Fevil.example',
     '/ok%0d%0aSet-Cookie:x=y',
     `/${'a'.repeat(5000)}`,
+    '/.//evil.example/phish',
+    '/%2e//x',
+    '/%2E//x',
+    '/.%2E//x',
+    '/a/%2e%2e//x',
+    '/x/../..//x',
   ])('drops the open-redirect returnTo %s and lands on /', async (returnTo) => {
     const browser = new TestBrowser(stack);
     const authorizeUrl = await browser.startLogin(`?returnTo=${encodeURIComponent(returnTo)}`);
     const res = await browser.callback(await browser.consent(authorizeUrl)).expect(303);
     expect(res.headers.location).toBe('/');
   });
+
+  it.each(['/.//evil.example/phish', '/%2e//x', '/.%2E//x', '/a/%2e%2e//x', '/x/../..//x'])(
+    'drops the dot-segment returnTo %s sent unencoded, and lands on /',
+    async (returnTo) => {
+      const browser = new TestBrowser(stack);
+      const res = await browser.callback(await browser.consent(await browser.startLogin(`?returnTo=${returnTo}`))).expect(303);
+      expect(res.headers.location).toBe('/');
+    },
+  );
 
   it('lets two logins started in one browser (two tabs) both complete', async () => {
     const browser = new TestBrowser(stack);

@@ -6,6 +6,8 @@ describe('safeReturnTo', () => {
     ['/bases/appSandboxCRM0001', '/bases/appSandboxCRM0001'],
     ['/bases?x=1#top', '/bases?x=1#top'],
     ['/a/../b', '/b'],
+    ['/./bases', '/bases'],
+    ['/a/%2e%2e/b', '/b'],
   ])('keeps the same-site path %s', (raw, expected) => {
     expect(safeReturnTo(raw)).toBe(expected);
   });
@@ -30,6 +32,15 @@ describe('safeReturnTo', () => {
     '/ünicode',
     '/%E0%A4%A',
     `/${'a'.repeat(2048)}`,
+    // Dot segments that URL normalisation resolves into a network-path reference.
+    '/.//evil.example/phish',
+    '/%2e//x',
+    '/%2E//x',
+    '/.%2E//x',
+    '/a/%2e%2e//x',
+    '/x/../..//x',
+    '/a/..//x',
+    '/a/%2e%2e/%2f/x',
   ])('replaces %j with /', (raw) => {
     expect(safeReturnTo(raw)).toBe('/');
   });
