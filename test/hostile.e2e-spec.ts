@@ -1,5 +1,6 @@
 import { CACHE_MANAGER } from '@nestjs/cache-manager';
 import type { Cache } from 'cache-manager';
+import { gzipSync } from 'node:zlib';
 import { ExpiringMapStore } from '../src/cache/expiring-map.store';
 import { TestBrowser } from './support/browser';
 import { setCookie } from './support/cookies';
@@ -10,9 +11,13 @@ const CRM = 'appSandboxCRM0001';
 const TABLES_ROUTE = `GET /v0/meta/bases/${CRM}/tables`;
 const json = { 'content-type': 'application/json' };
 const TEN_MB = 'x'.repeat(10 * 1024 * 1024);
+// 4 KiB on the wire, 4 MiB once inflated: a well-formed answer that only the decoded size gives away.
+const GZIP_BOMB = gzipSync(
+  JSON.stringify({ access_token: 'x', token_type: 'bearer', expires_in: 3600, tables: [], pad: 'x'.repeat(4 * 1024 * 1024) }),
+);
 
 /** Upstream misbehaviour, and what the client must get instead: a clean status and a stable code. */
-const FAULTS: Array<[string, { status?: number; body?: string; headers?: Record<string, string>; delayMs?: number }, number, string]> = [
+const FAULTS: Array<[string, { status?: number; body?: string | Buffer; headers?: Record<string, string>; delayMs?: number }, number, string]> = [
   ['500', { status: 500, body: 'Internal error' }, 502, 'upstream_error'],
   ['502', { status: 502, body: '<html>Bad gateway</html>' }, 502, 'upstream_error'],
   ['503', { status: 503, body: JSON.stringify({ error: { type: 'RETRIABLE_ERROR' } }), headers: { ...json, 'retry-after': '5' } }, 502, 'upstream_error'],
@@ -22,6 +27,7 @@ const FAULTS: Array<[string, { status?: number; body?: string; headers?: Record<
   ['{}', { status: 200, body: '{}', headers: json }, 502, 'upstream_error'],
   ['a 302', { status: 302, headers: { location: 'http://evil.example/steal' } }, 502, 'upstream_error'],
   ['a 10 MB body', { status: 200, body: TEN_MB, headers: json }, 502, 'upstream_error'],
+  ['a gzip body that inflates past the cap', { status: 200, body: GZIP_BOMB, headers: { ...json, 'content-encoding': 'gzip', 'content-length': String(GZIP_BOMB.length) } }, 502, 'upstream_error'],
   ['a hang', { delayMs: 3_000 }, 504, 'upstream_timeout'],
 ];
 

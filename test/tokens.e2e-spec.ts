@@ -133,7 +133,7 @@ describe('Token refresh', () => {
     ['Redis', () => ({ REDIS_URL, REDIS_KEY_PREFIX: testPrefix() })],
   ])('on %s', (_name, storeEnv) => {
     it('keeps a connection deleted at sign-out deleted when a refresh in flight finishes afterwards', async () => {
-      const env = { ...shortLived.env, ...storeEnv() };
+      const env: Record<string, string> = { ...shortLived.env, ...storeEnv() };
       const stack = await start({ ...shortLived, env });
       try {
         const { browser } = await signedIn(stack);

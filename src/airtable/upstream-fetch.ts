@@ -7,7 +7,7 @@ export interface UpstreamLimits {
 
 /**
  * Every call to Airtable goes through here: a fixed timeout covering headers and body, redirects
- * never followed, and the body read up to a cap and buffered. Failures become AppErrors whose
+ * never followed, and the body read up to a cap (of decoded bytes) and buffered. Failures become AppErrors whose
  * messages hold nothing of the upstream response.
  */
 export async function upstreamFetch(url: string | URL, init: RequestInit, limits: UpstreamLimits): Promise<Response> {
@@ -30,9 +30,13 @@ async function readCapped(response: Response, maxBytes: number): Promise<Uint8Ar
     throw tooLarge();
   }
   if (!response.body) return new Uint8Array(0);
-  // With a declared length within the cap, the parser reads exactly that many bytes: one read, no
-  // per-chunk loop. Without one (chunked), count as the chunks arrive.
-  if (response.headers.has('content-length')) return new Uint8Array(await response.arrayBuffer());
+  // A declared length within the cap bounds the body in one read, but only when nothing is decoded:
+  // fetch inflates gzip, deflate and br, and Content-Length counts the compressed bytes. Otherwise the
+  // decoded bytes are counted as they arrive.
+  const encoding = response.headers.get('content-encoding');
+  if (response.headers.has('content-length') && (!encoding || encoding === 'identity')) {
+    return new Uint8Array(await response.arrayBuffer());
+  }
   const chunks: Uint8Array[] = [];
   let size = 0;
   for await (const chunk of response.body) {

@@ -11,7 +11,7 @@ export interface SandboxRequest {
 export interface SandboxResponse {
   status: number;
   headers?: Record<string, string>;
-  body?: string;
+  body?: string | Buffer;
 }
 
 /** How many recent requests the sandbox keeps for tests to inspect; older ones are dropped. */

@@ -14,7 +14,8 @@ const TABLES_PATH = /^\/v0\/meta\/bases\/([^/]+)\/tables$/;
 export interface SandboxFault {
   status?: number;
   headers?: Record<string, string>;
-  body?: string;
+  /** Bytes as they go on the wire (a Buffer for a compressed body, with its Content-Encoding header). */
+  body?: string | Buffer;
   delayMs?: number;
   /** How many requests it applies to; unset: until cleared. */
   times?: number;
