@@ -145,6 +145,30 @@ describe('Hostile input and upstream faults', () => {
     const wrongMethod = await browser.agent.delete('/auth/login');
     expect(wrongMethod.status).toBe(404);
   });
+
+  it.each([
+    ['an oversized JSON body', 'application/json', JSON.stringify({ a: 'x'.repeat(2 * 1024 * 1024) }), 413, 'payload_too_large'],
+    ['an oversized form body', 'application/x-www-form-urlencoded', `a=${'x'.repeat(2 * 1024 * 1024)}`, 413, 'payload_too_large'],
+    ['malformed JSON', 'application/json', '{"a": ', 400, 'invalid_request'],
+  ])('answers %s with %i %s and keeps the session', async (_name, type, body, status, code) => {
+    const browser = new TestBrowser(stack);
+    await browser.signIn();
+    const res = await browser.agent.post('/auth/logout').set('Origin', stack.origin).set('Content-Type', type).send(body);
+    expect(res.status).toBe(status);
+    expect(res.body).toEqual({ statusCode: status, code, message: expect.any(String) });
+    await browser.agent.get('/me').expect(200);
+  });
+
+  // Express's form parser nests `a[b][c]` and refuses more than 32 levels; Fastify's keeps keys flat.
+  it.skipIf(process.env.HTTP_ADAPTER === 'fastify')('answers a form body nested too deep with 400 invalid_request', async () => {
+    const browser = new TestBrowser(stack);
+    await browser.signIn();
+    const deep = `a${'[b]'.repeat(40)}=1`;
+    const res = await browser.agent.post('/auth/logout').set('Origin', stack.origin).set('Content-Type', 'application/x-www-form-urlencoded').send(deep);
+    expect(res.status).toBe(400);
+    expect(res.body.code).toBe('invalid_request');
+    await browser.agent.get('/me').expect(200);
+  });
 });
 
 describe('Secure cookies behind https', () => {

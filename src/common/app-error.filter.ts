@@ -23,6 +23,7 @@ const STATUS: Record<ErrorCode, number> = {
   [ErrorCode.RefreshConflict]: HttpStatus.SERVICE_UNAVAILABLE,
   [ErrorCode.ForbiddenOrigin]: HttpStatus.FORBIDDEN,
   [ErrorCode.NotFound]: HttpStatus.NOT_FOUND,
+  [ErrorCode.PayloadTooLarge]: HttpStatus.PAYLOAD_TOO_LARGE,
   [ErrorCode.TooManyRequests]: HttpStatus.TOO_MANY_REQUESTS,
   [ErrorCode.UpstreamError]: HttpStatus.BAD_GATEWAY,
   [ErrorCode.UpstreamTimeout]: HttpStatus.GATEWAY_TIMEOUT,
@@ -80,16 +81,27 @@ export class AppErrorFilter implements ExceptionFilter {
 
   private describe(exception: unknown): { code: ErrorCode; message: string; status: number } {
     if (exception instanceof AppError) return { code: exception.code, message: exception.message, status: STATUS[exception.code] };
-    // Nest's own exceptions (unknown route, wrong method, body too large...) keep their 4xx status.
-    if (exception instanceof HttpException && exception.getStatus() < 500) {
-      const status = exception.getStatus();
-      if (status === HttpStatus.NOT_FOUND) return { code: ErrorCode.NotFound, message: 'There is nothing at this address.', status };
-      return { code: ErrorCode.InvalidRequest, message: 'The request is not valid.', status };
-    }
+    const status = clientErrorStatus(exception);
+    if (status === HttpStatus.NOT_FOUND) return { code: ErrorCode.NotFound, message: 'There is nothing at this address.', status };
+    if (status === HttpStatus.PAYLOAD_TOO_LARGE) return { code: ErrorCode.PayloadTooLarge, message: 'The request body is too large.', status };
+    if (status !== undefined) return { code: ErrorCode.InvalidRequest, message: 'The request is not valid.', status };
     // Only the class name: messages of unexpected errors can carry request data or tokens.
     this.logger.error(`Unexpected ${exception instanceof Error ? exception.name : typeof exception}`);
     return { code: ErrorCode.Internal, message: 'Something went wrong on our side. Please try again.', status: 500 };
   }
+}
+
+/**
+ * The 4xx of a client error raised before any handler ran: Nest's own exceptions (unknown route, wrong
+ * method), and the body parsers' errors, which Express's body-parser raises as http-errors
+ * (`expose: true`, a `status`: too large, malformed, too deep) and Fastify with a `statusCode`.
+ */
+function clientErrorStatus(exception: unknown): number | undefined {
+  if (exception instanceof HttpException) return exception.getStatus() < 500 ? exception.getStatus() : undefined;
+  if (!(exception instanceof Error)) return undefined;
+  const { status, statusCode, expose } = exception as { status?: unknown; statusCode?: unknown; expose?: unknown };
+  const candidate = expose === true ? status : statusCode;
+  return typeof candidate === 'number' && candidate >= 400 && candidate < 500 ? candidate : undefined;
 }
 
 function wantsHtml(req: HttpRequest): boolean {

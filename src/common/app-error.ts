@@ -19,6 +19,7 @@ export enum ErrorCode {
   RefreshConflict = 'refresh_conflict',
   ForbiddenOrigin = 'forbidden_origin',
   NotFound = 'not_found',
+  PayloadTooLarge = 'payload_too_large',
   TooManyRequests = 'too_many_requests',
   UpstreamError = 'upstream_error',
   UpstreamTimeout = 'upstream_timeout',
