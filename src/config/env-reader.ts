@@ -1,3 +1,5 @@
+import { ConfigError } from './config-error';
+
 const LOOPBACK_HOSTS = new Set(['localhost', '127.0.0.1', '[::1]']);
 
 function isLoopbackHost(hostname: string): boolean {
@@ -72,7 +74,7 @@ export class EnvReader {
   /** Throws one error that lists every problem found in this namespace. */
   done(namespace: string): void {
     if (this.problems.length > 0) {
-      throw new Error(`Invalid ${namespace} configuration:\n  - ${this.problems.join('\n  - ')}`);
+      throw new ConfigError(`Invalid ${namespace} configuration:\n  - ${this.problems.join('\n  - ')}`);
     }
   }
 }

@@ -1,13 +1,22 @@
 import { randomToken } from '../common/random';
+import { ConfigError } from '../config/config-error';
 import { AirtableSandbox, startSandbox } from './sandbox.server';
 import { ALL_SCOPES, SANDBOX_CLIENT_ID, type SandboxOptions } from './sandbox.options';
 
-/** Sandbox when asked for, or when no Airtable client is configured outside production. */
-function wantsSandbox(env: NodeJS.ProcessEnv): boolean {
+/** Why the sandbox runs: asked for, or no Airtable client configured outside production. */
+export type SandboxReason = 'requested' | 'no-credentials';
+
+function sandboxReason(env: NodeJS.ProcessEnv): SandboxReason | undefined {
   const flag = env.AIRTABLE_SANDBOX?.trim().toLowerCase();
-  if (flag === 'true' || flag === '1') return true;
-  if (flag === 'false' || flag === '0') return false;
-  return !env.AIRTABLE_CLIENT_ID && !env.CLIENT_ID && env.NODE_ENV !== 'production';
+  if (flag === 'true' || flag === '1') {
+    // An emulated Airtable with generated secrets has no place behind real users.
+    if (env.NODE_ENV === 'production') {
+      throw new ConfigError('AIRTABLE_SANDBOX=true is refused with NODE_ENV=production: the sandbox is for development and tests.');
+    }
+    return 'requested';
+  }
+  if (flag === 'false' || flag === '0') return undefined;
+  return !env.AIRTABLE_CLIENT_ID && !env.CLIENT_ID && env.NODE_ENV !== 'production' ? 'no-credentials' : undefined;
 }
 
 /** SANDBOX_ACCESS_TOKEN_TTL_SECONDS / SANDBOX_REFRESH_TOKEN_TTL_SECONDS: watch refreshes happen in seconds. */
@@ -39,8 +48,9 @@ export function sandboxEnv(sandbox: AirtableSandbox, clientId = SANDBOX_CLIENT_I
  * Starts the sandbox next to the service and rewrites `env` to use it, with generated secrets when none
  * are set. Returns undefined when the service should talk to the real Airtable.
  */
-export async function startSandboxMode(env: NodeJS.ProcessEnv): Promise<AirtableSandbox | undefined> {
-  if (!wantsSandbox(env)) return undefined;
+export async function startSandboxMode(env: NodeJS.ProcessEnv): Promise<{ sandbox: AirtableSandbox; reason: SandboxReason } | undefined> {
+  const reason = sandboxReason(env);
+  if (!reason) return undefined;
   const redirectUri = env.AIRTABLE_REDIRECT_URI || `http://localhost:${env.PORT || 4000}/airtable-oauth`;
   const sandbox = await startSandbox({
     ...sandboxLifetimes(env),
@@ -60,5 +70,5 @@ export async function startSandboxMode(env: NodeJS.ProcessEnv): Promise<Airtable
     // The sandbox forgets its grants when it stops, so by default the service's store does too.
     DATABASE_PATH: env.DATABASE_PATH || ':memory:',
   });
-  return sandbox;
+  return { sandbox, reason };
 }

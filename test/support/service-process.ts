@@ -54,6 +54,18 @@ export class ServiceProcess {
   }
 }
 
+/** Runs the built service with exactly `env` (plus PATH) until it exits, or kills it after `ms`. */
+export async function runUntilExit(env: Record<string, string>, ms = 15_000): Promise<{ code: number | null; output: string }> {
+  const child = spawn(process.execPath, [join(BUILD, 'main.js')], { cwd: ROOT, env: { PATH: process.env.PATH ?? '', ...env }, stdio: ['ignore', 'pipe', 'pipe'] });
+  let output = '';
+  child.stdout!.on('data', (chunk) => (output += chunk));
+  child.stderr!.on('data', (chunk) => (output += chunk));
+  const timer = setTimeout(() => child.kill('SIGKILL'), ms);
+  const code = await new Promise<number | null>((resolve) => child.once('exit', resolve));
+  clearTimeout(timer);
+  return { code, output };
+}
+
 export async function killNow(child: ChildProcess | undefined): Promise<void> {
   if (!child || child.exitCode !== null) return;
   const exited = new Promise((resolve) => child.once('exit', resolve));

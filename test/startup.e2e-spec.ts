@@ -1,0 +1,50 @@
+import { readFileSync } from 'node:fs';
+import { buildService, ServiceProcess, runUntilExit } from './support/service-process';
+import { ENCRYPTION_KEY, freePort, SESSION_SECRET } from './support/stack';
+
+/** The local addresses with a listening TCP socket on `port`, read from the kernel's socket tables. */
+function listeningAddresses(port: number): string[] {
+  const hexPort = port.toString(16).toUpperCase().padStart(4, '0');
+  const found: string[] = [];
+  for (const table of ['/proc/net/tcp', '/proc/net/tcp6']) {
+    for (const line of readFileSync(table, 'utf8').split('\n').slice(1)) {
+      const [, local, , state] = line.trim().split(/\s+/);
+      if (state !== '0A' || !local?.endsWith(`:${hexPort}`)) continue; // 0A: LISTEN
+      found.push(local.split(':')[0]);
+    }
+  }
+  return found;
+}
+
+const LOOPBACK_V4 = '0100007F';
+
+describe('Starting the service', () => {
+  beforeAll(() => buildService(), 60_000);
+
+  it('refuses AIRTABLE_SANDBOX=true under NODE_ENV=production, in plain words, and exits 1', async () => {
+    const { code, output } = await runUntilExit({
+      NODE_ENV: 'production',
+      AIRTABLE_SANDBOX: 'true',
+      AIRTABLE_CLIENT_ID: 'real-client-id',
+      SESSION_SECRET,
+      TOKEN_ENCRYPTION_KEY: ENCRYPTION_KEY,
+      PORT: String(await freePort()),
+    });
+    expect(code).toBe(1);
+    expect(output).toContain('AIRTABLE_SANDBOX=true is refused with NODE_ENV=production');
+    expect(output).not.toMatch(/SANDBOX MODE|no Airtable credentials given|\n\s+at /);
+  });
+
+  it('in sandbox mode listens on loopback only, and says why the sandbox runs', async () => {
+    const port = await freePort();
+    const service = new ServiceProcess({ NODE_ENV: 'development', AIRTABLE_SANDBOX: 'true', AIRTABLE_CLIENT_ID: 'given', PORT: String(port), SANDBOX_PORT: '0', LOG_LEVEL: 'silent' });
+    try {
+      await service.start(`http://127.0.0.1:${port}/health`);
+      expect(listeningAddresses(port)).toEqual([LOOPBACK_V4]);
+      expect(service.logs).toContain('SANDBOX MODE: AIRTABLE_SANDBOX=true');
+      expect(service.logs).not.toContain('no Airtable credentials given');
+    } finally {
+      await service.kill();
+    }
+  });
+});
