@@ -213,6 +213,21 @@ describe('Floods', () => {
     }
   });
 
+  it('counts an X-Forwarded-For that is no IP address against the connecting peer (TRUST_PROXY=true)', async () => {
+    const stack = await startStack({ env: { AUTH_RATE_LIMIT_PER_MINUTE: '5', TRUST_PROXY: 'true' } });
+    try {
+      const agent = new TestBrowser(stack).agent;
+      const junk = ['not-an-ip', 'x'.repeat(8000), '1.2.3.4.5', '<script>', '999.1.1.1'];
+      for (const value of junk) expect((await agent.get('/auth/login').set('X-Forwarded-For', value)).status).toBe(302);
+      // A sixth junk value is still the same client (the loopback peer), so it is limited.
+      const limited = await agent.get('/auth/login').set('X-Forwarded-For', 'another-junk-value').set('Accept', 'application/json');
+      expect(limited.status).toBe(429);
+      expect(limited.body.code).toBe('too_many_requests');
+    } finally {
+      await stack.close();
+    }
+  });
+
   it('keeps pending logins capped under a flood from many addresses while a real user still logs in', async () => {
     const stack = await startStack({ env: { AUTH_MAX_PENDING_REQUESTS: '1000', AUTH_RATE_LIMIT_PER_MINUTE: '5', TRUST_PROXY: 'loopback' } });
     try {

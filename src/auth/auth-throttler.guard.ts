@@ -1,5 +1,6 @@
 import { ExecutionContext, Injectable } from '@nestjs/common';
 import { ThrottlerGuard, type ThrottlerLimitDetail, type ThrottlerRequest } from '@nestjs/throttler';
+import { isIP } from 'node:net';
 import { AppError, ErrorCode } from '../common/app-error';
 
 // IPv4, bare or as a dual-stack listener reports it (`::ffff:1.2.3.4`).
@@ -28,12 +29,18 @@ export class AuthThrottlerGuard extends ThrottlerGuard {
     return true;
   }
 
-  // The throttler's own tracker parses every address into hextets (to group IPv6 by /64) and hashes
-  // every key with SHA-256, a visible share of a login's CPU profile. IPv4 needs neither; other
-  // addresses still get the /64 grouping. The key is only used in this process or under our Redis prefix.
-  protected override getTracker(req: { ip?: string }): Promise<string> {
-    const ipv4 = req.ip ? IPV4.exec(req.ip) : null;
-    return ipv4 ? Promise.resolve(ipv4[1]) : super.getTracker(req);
+  /**
+   * The client's address. Behind TRUST_PROXY it comes from X-Forwarded-For, which a client can fill
+   * with anything: only a well-formed IP address (zone id dropped, so at most 45 characters) is used,
+   * else the peer that connected, so junk can neither dodge the limit nor grow the store's keys.
+   * The throttler's own tracker parses every address into hextets (to group IPv6 by /64) and hashes
+   * every key with SHA-256, a visible share of a login's CPU profile. IPv4 needs neither; other
+   * addresses still get the /64 grouping. The key is only used in this process or under our Redis prefix.
+   */
+  protected override getTracker(req: { ip?: string; socket?: { remoteAddress?: string } }): Promise<string> {
+    const address = [req.ip, req.socket?.remoteAddress].map((a) => a?.split('%')[0]).find((a) => a && isIP(a)) ?? 'unknown';
+    const ipv4 = IPV4.exec(address);
+    return ipv4 ? Promise.resolve(ipv4[1]) : super.getTracker({ ip: address });
   }
 
   protected override generateKey(context: ExecutionContext, tracker: string, throttler: string): string {
