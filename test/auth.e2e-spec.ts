@@ -139,6 +139,23 @@ describe('OAuth login flow (public client)', () => {
     await browser.callback(firstCallback).expect(303);
   });
 
+  it.each([
+    ['a planted, well-formed nonce', 'A'.repeat(43)],
+    ['a binding with a forged signature', `${'A'.repeat(43)}.${'B'.repeat(43)}`],
+  ])('never adopts %s: the login gets a binding of its own and the planted one matches nothing', async (_name, planted) => {
+    // The attacker starts a login holding the planted cookie, and sends the victim (who holds it too) the callback.
+    const attacker = new TestBrowser(stack);
+    const login = await attacker.agent.get('/auth/login').set('Cookie', `auth_binding=${planted}`).expect(302);
+    const issued = cookieValue(setCookie(login, 'auth_binding'));
+    expect(issued).toMatch(/^[A-Za-z0-9_-]{43}\.[A-Za-z0-9_-]{43}$/);
+    expect(issued).not.toContain(planted.slice(0, 43));
+    const callback = await attacker.consent(login.headers.location);
+    const victim = await new TestBrowser(stack).agent.get(callback).set('Cookie', `auth_binding=${planted}`).set('Accept', 'application/json');
+    expect(victim.status).toBe(400);
+    expect(victim.body.code).toBe('browser_mismatch');
+    expect(setCookie(victim, 'sid')).toBeUndefined();
+  });
+
   it('answers a denied consent with access_denied, no token call and no session', async () => {
     const browser = new TestBrowser(stack);
     const before = tokenCalls();

@@ -3,7 +3,8 @@ import type { Cache } from 'cache-manager';
 import { gzipSync } from 'node:zlib';
 import { ExpiringMapStore } from '../src/cache/expiring-map.store';
 import { TestBrowser } from './support/browser';
-import { setCookie } from './support/cookies';
+import { cookieValue, setCookie } from './support/cookies';
+import { ALL_SCOPES, SANDBOX_CLIENT_ID } from '../src/sandbox/sandbox.options';
 import { type Stack, startStack } from './support/stack';
 
 const TOKEN_ROUTE = 'POST /oauth2/v1/token';
@@ -147,10 +148,10 @@ describe('Hostile input and upstream faults', () => {
   });
 
   it.each([
-    ['an oversized JSON body', 'application/json', JSON.stringify({ a: 'x'.repeat(2 * 1024 * 1024) }), 413, 'payload_too_large'],
-    ['an oversized form body', 'application/x-www-form-urlencoded', `a=${'x'.repeat(2 * 1024 * 1024)}`, 413, 'payload_too_large'],
-    ['malformed JSON', 'application/json', '{"a": ', 400, 'invalid_request'],
-  ])('answers %s with %i %s and keeps the session', async (_name, type, body, status, code) => {
+    ['an oversized JSON body', 413, 'payload_too_large', 'application/json', JSON.stringify({ a: 'x'.repeat(2 * 1024 * 1024) })],
+    ['an oversized form body', 413, 'payload_too_large', 'application/x-www-form-urlencoded', `a=${'x'.repeat(2 * 1024 * 1024)}`],
+    ['malformed JSON', 400, 'invalid_request', 'application/json', '{"a": '],
+  ])('answers %s with %i %s and keeps the session', async (_name, status, code, type, body) => {
     const browser = new TestBrowser(stack);
     await browser.signIn();
     const res = await browser.agent.post('/auth/logout').set('Origin', stack.origin).set('Content-Type', type).send(body);
@@ -172,12 +173,29 @@ describe('Hostile input and upstream faults', () => {
 });
 
 describe('Secure cookies behind https', () => {
-  it('marks the binding and session cookies Secure when the public URL is https', async () => {
-    const stack = await startStack({ env: { AIRTABLE_REDIRECT_URI: 'https://app.example.com/airtable-oauth' } });
+  it('names the binding and session cookies __Host- and marks them Secure when the public URL is https', async () => {
+    const redirectUri = 'https://app.example.com/airtable-oauth';
+    const stack = await startStack({
+      env: { AIRTABLE_REDIRECT_URI: redirectUri },
+      sandbox: { clients: [{ clientId: SANDBOX_CLIENT_ID, redirectUris: [redirectUri], scopes: ALL_SCOPES }] },
+    });
     try {
-      const res = await new TestBrowser(stack).agent.get('/auth/login').expect(302);
-      expect(setCookie(res, 'auth_binding')).toMatch(/; Secure/);
-      expect(setCookie(res, 'auth_binding')).toMatch(/HttpOnly/);
+      const browser = new TestBrowser(stack);
+      const res = await browser.agent.get('/auth/login').expect(302);
+      const binding = setCookie(res, '__Host-auth_binding');
+      expect(binding).toMatch(/; Path=\/; HttpOnly; Secure; SameSite=Lax$/);
+      expect(binding).not.toMatch(/Domain=/i);
+      expect(setCookie(res, 'auth_binding')).toBeUndefined();
+      // A cookie without the prefix, as a sibling subdomain could set one, is not read.
+      const callback = await browser.consent(res.headers.location);
+      const planted = await new TestBrowser(stack).agent
+        .get(callback)
+        .set('Cookie', `auth_binding=${cookieValue(binding)}`)
+        .set('Accept', 'application/json');
+      expect(planted.status).toBe(400);
+      expect(planted.body.code).toBe('browser_mismatch');
+      const done = await new TestBrowser(stack).agent.get(callback).set('Cookie', `__Host-auth_binding=${cookieValue(binding)}`).expect(303);
+      expect(setCookie(done, '__Host-sid')).toMatch(/; Path=\/; HttpOnly; Secure; SameSite=Lax$/);
     } finally {
       await stack.close();
     }

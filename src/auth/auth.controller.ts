@@ -25,7 +25,7 @@ export class AuthController {
   async login(@Req() req: HttpRequest, @Res({ passthrough: true }) res: HttpResponse) {
     const { returnTo } = strictQuery(this.http.rawQuery(req), ['returnTo']);
     const start = await this.auth.startLogin(this.http.cookie(req, BINDING_COOKIE), returnTo);
-    this.http.setCookie(res, BINDING_COOKIE, start.bindingNonce, this.config.requestTtlMs);
+    this.http.setCookie(res, BINDING_COOKIE, start.bindingCookie, this.config.requestTtlMs);
     return { url: start.authorizeUrl, statusCode: 302 };
   }
 

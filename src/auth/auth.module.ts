@@ -11,6 +11,7 @@ import { AuthThrottlerGuard } from './auth-throttler.guard';
 import { MemoryThrottlerStorage } from './memory-throttler.storage';
 import { AuthController } from './auth.controller';
 import { AuthService } from './auth.service';
+import { BrowserBinding } from './browser-binding';
 import { PendingAuthStore } from './pending-auth.store';
 
 @Module({
@@ -29,6 +30,6 @@ import { PendingAuthStore } from './pending-auth.store';
     }),
   ],
   controllers: [AuthController],
-  providers: [AuthService, PendingAuthStore, AuthThrottlerGuard],
+  providers: [AuthService, BrowserBinding, PendingAuthStore, AuthThrottlerGuard],
 })
 export class AuthModule {}

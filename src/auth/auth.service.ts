@@ -2,10 +2,10 @@ import { Inject, Injectable } from '@nestjs/common';
 import { AirtableApiClient } from '../airtable/airtable-api.client';
 import { AirtableOAuthClient } from '../airtable/airtable-oauth.client';
 import { AppError, ErrorCode } from '../common/app-error';
-import { hmac, RANDOM_TOKEN_PATTERN, randomToken } from '../common/random';
+import { randomToken } from '../common/random';
 import { airtableConfig, type AirtableConfig } from '../config/airtable.config';
-import { appConfig, type AppConfig } from '../config/app.config';
 import { ConnectionStore } from '../connections/connection.store';
+import { BrowserBinding } from './browser-binding';
 import { parseCallback } from './callback-params';
 import { PendingAuthStore } from './pending-auth.store';
 import { s256CodeChallenge } from './pkce';
@@ -13,8 +13,8 @@ import { safeReturnTo } from './return-to';
 
 export interface LoginStart {
   authorizeUrl: string;
-  /** The browser-binding nonce for the cookie; reused when the browser has one, so parallel tabs all work. */
-  bindingNonce: string;
+  /** The signed browser-binding cookie value; the browser's own when it has one, so parallel tabs all work. */
+  bindingCookie: string;
 }
 
 export interface LoginResult {
@@ -30,26 +30,27 @@ export class AuthService {
     private readonly oauth: AirtableOAuthClient,
     private readonly api: AirtableApiClient,
     private readonly connections: ConnectionStore,
-    @Inject(appConfig.KEY) private readonly app: AppConfig,
+    private readonly binding: BrowserBinding,
     @Inject(airtableConfig.KEY) private readonly airtable: AirtableConfig,
   ) {}
 
-  async startLogin(bindingNonce: string | undefined, returnTo: string | undefined): Promise<LoginStart> {
-    const nonce = bindingNonce && RANDOM_TOKEN_PATTERN.test(bindingNonce) ? bindingNonce : randomToken();
+  async startLogin(bindingCookie: string | undefined, returnTo: string | undefined): Promise<LoginStart> {
+    const binding = this.binding.issue(bindingCookie);
     const state = randomToken();
     // 43 base64url characters: within Airtable's 43-128 and free of the `~` it rejects.
     const codeVerifier = randomToken();
     await this.pending.save(state, {
       codeVerifier,
-      bindingHash: this.bindingHash(nonce),
+      bindingHash: this.binding.hash(binding.nonce),
       returnTo: safeReturnTo(returnTo),
     });
-    return { authorizeUrl: this.oauth.authorizationUrl(state, s256CodeChallenge(codeVerifier)), bindingNonce: nonce };
+    return { authorizeUrl: this.oauth.authorizationUrl(state, s256CodeChallenge(codeVerifier)), bindingCookie: binding.cookie };
   }
 
-  async completeLogin(rawQuery: string, bindingNonce: string | undefined): Promise<LoginResult> {
+  async completeLogin(rawQuery: string, bindingCookie: string | undefined): Promise<LoginResult> {
     const callback = parseCallback(rawQuery, this.airtable.issuer);
-    const request = await this.pending.take(callback.state, bindingNonce ? this.bindingHash(bindingNonce) : '');
+    const nonce = this.binding.nonceOf(bindingCookie);
+    const request = await this.pending.take(callback.state, nonce ? this.binding.hash(nonce) : '');
     if (callback.kind === 'error') {
       // Airtable's error_description is never shown: it is for developers and could carry markup.
       throw callback.error === 'access_denied'
@@ -71,9 +72,5 @@ export class AuthService {
       updatedAt: now,
     });
     return { connectionId, returnTo: request.returnTo };
-  }
-
-  private bindingHash(nonce: string): string {
-    return hmac(this.app.sessionSecret, nonce);
   }
 }

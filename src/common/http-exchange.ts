@@ -4,7 +4,7 @@ import { parse as parseCookies } from 'cookie';
 import type { IncomingHttpHeaders } from 'node:http';
 import { airtableConfig, type AirtableConfig } from '../config/airtable.config';
 
-const COOKIE_VALUE = /^[A-Za-z0-9_-]*$/;
+const COOKIE_VALUE = /^[A-Za-z0-9_.-]*$/;
 
 /** What every adapter's request has (Express and Fastify alike). */
 export interface HttpRequest {
@@ -22,12 +22,19 @@ export type HttpResponse = object;
 export class HttpExchange {
   /** Cookies are Secure whenever the service is reached over https (its redirect URI says how). */
   private readonly secureAttribute: string;
+  /**
+   * Over https every cookie is a `__Host-` cookie: browsers accept it only from this very host, Secure,
+   * for the whole path, so a sibling subdomain or a plain-http page cannot plant or overwrite it.
+   */
+  private readonly namePrefix: string;
 
   constructor(
     private readonly adapterHost: HttpAdapterHost,
     @Inject(airtableConfig.KEY) airtable: AirtableConfig,
   ) {
-    this.secureAttribute = airtable.redirectUri.protocol === 'https:' ? '; Secure' : '';
+    const https = airtable.redirectUri.protocol === 'https:';
+    this.secureAttribute = https ? '; Secure' : '';
+    this.namePrefix = https ? '__Host-' : '';
   }
 
   /** The query string exactly as sent, before any framework turns repeats into arrays or objects. */
@@ -41,7 +48,7 @@ export class HttpExchange {
     const header = req.headers.cookie;
     if (!header) return undefined;
     try {
-      return parseCookies(header)[name];
+      return parseCookies(header)[this.namePrefix + name];
     } catch {
       return undefined;
     }
@@ -49,12 +56,12 @@ export class HttpExchange {
 
   /**
    * Assembled here rather than by the cookie library: names are constants and values are this
-   * service's own base64url tokens, so there is nothing to encode, and its generic validation and
+   * service's own base64url tokens (signed ones joined by a dot), so there is nothing to encode, and its generic validation and
    * encoding showed among the larger costs of a login. Anything else is a programming error.
    */
   setCookie(res: HttpResponse, name: string, value: string, maxAgeMs: number): void {
-    if (!COOKIE_VALUE.test(value)) throw new Error(`Cookie ${name} must hold a base64url token`);
-    const cookie = `${name}=${value}; Max-Age=${Math.floor(maxAgeMs / 1000)}; Path=/; HttpOnly${this.secureAttribute}; SameSite=Lax`;
+    if (!COOKIE_VALUE.test(value)) throw new Error(`Cookie ${name} must hold base64url tokens`);
+    const cookie = `${this.namePrefix}${name}=${value}; Max-Age=${Math.floor(maxAgeMs / 1000)}; Path=/; HttpOnly${this.secureAttribute}; SameSite=Lax`;
     this.adapterHost.httpAdapter.appendHeader(res, 'Set-Cookie', cookie);
   }
 

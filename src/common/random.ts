@@ -1,4 +1,4 @@
-import { createHmac, randomBytes, timingSafeEqual } from 'node:crypto';
+import { createHmac, hkdfSync, randomBytes, timingSafeEqual } from 'node:crypto';
 
 const TOKEN_BYTES = 32;
 const POOL_BYTES = TOKEN_BYTES * 128;
@@ -21,7 +21,7 @@ export function randomToken(): string {
 
 export const RANDOM_TOKEN_PATTERN = /^[A-Za-z0-9_-]{43}$/;
 
-export function hmac(secret: string, value: string): string {
+export function hmac(secret: string | Buffer, value: string): string {
   return createHmac('sha256', secret).update(value).digest('base64url');
 }
 
@@ -29,4 +29,9 @@ export function safeEqual(a: string, b: string): boolean {
   const left = Buffer.from(a);
   const right = Buffer.from(b);
   return left.length === right.length && timingSafeEqual(left, right);
+}
+
+/** A key of its own for each use of one configured secret (HKDF-SHA256), so no two uses share a key. */
+export function deriveKey(secret: string, purpose: string): Buffer {
+  return Buffer.from(hkdfSync('sha256', secret, '', purpose, 32));
 }
