@@ -35,7 +35,7 @@ export function configureApp(app: INestApplication): void {
   const docsHeaders = recordHeaders(docs);
   const everyRequest = (req: IncomingMessage, res: ServerResponse, next: (error?: unknown) => void) => {
     assignRequestId(req, res);
-    (req.url?.startsWith(`/${DOCS_PATH}`) ? docsHeaders : strictHeaders)(res);
+    (isDocsPath(req.url ?? '/') ? docsHeaders : strictHeaders)(res);
     next();
   };
   const adapter = app.getHttpAdapter();
@@ -58,6 +58,12 @@ export function configureApp(app: INestApplication): void {
       .build(),
   );
   SwaggerModule.setup(DOCS_PATH, app, document, { jsonDocumentUrl: `${DOCS_PATH}-json` });
+}
+
+/** Swagger UI's page and its assets, and nothing else that merely starts with the same letters. */
+function isDocsPath(url: string): boolean {
+  const path = url.split('?')[0];
+  return path === `/${DOCS_PATH}` || path.startsWith(`/${DOCS_PATH}/`);
 }
 
 /**

@@ -117,6 +117,11 @@ describe('Hostile input and upstream faults', () => {
     expect(home.headers['x-powered-by']).toBeUndefined();
     expect(home.headers['x-request-id']).toMatch(/^[0-9a-f-]{36}$/);
     expect(home.text).not.toMatch(/<script|https?:\/\/(?!127\.0\.0\.1)/);
+    // Only Swagger UI itself gets its looser policy, not every path that starts with /docs.
+    expect((await browser.agent.get('/docs')).headers['content-security-policy']).toContain("'unsafe-inline'");
+    for (const path of ['/docsx', '/docs-json', '/docs..%2F', '/docs%2F..']) {
+      expect((await browser.agent.get(path)).headers['content-security-policy']).toContain("default-src 'none'");
+    }
     const callback = await browser.signIn();
     expect(callback.headers['cache-control']).toBe('no-store');
     expect(callback.headers['referrer-policy']).toBe('no-referrer');
