@@ -1,0 +1,79 @@
+import type { Kysely } from 'kysely';
+import { type Connection, ConnectionStore, type StoredConnection } from '../../connections/connection.store';
+import { sealTokens } from '../../connections/sealed-tokens';
+import type { TokenCipher } from '../../connections/token-cipher';
+import type { SqlSchema } from './sql-database';
+import { DEFAULT_STORE_TIMEOUT_MS, storeCall, type SqlStoreOptions } from './store-call';
+
+/** Connections in the `connections` table, tokens sealed; the same statements on SQLite and PostgreSQL. */
+export class SqlConnectionStore extends ConnectionStore {
+  private readonly timeoutMs: number;
+
+  constructor(
+    private readonly db: Kysely<SqlSchema>,
+    cipher: TokenCipher,
+    options: SqlStoreOptions = {},
+  ) {
+    super(cipher);
+    this.timeoutMs = options.timeoutMs ?? DEFAULT_STORE_TIMEOUT_MS;
+  }
+
+  async create(connection: Connection): Promise<void> {
+    const row = { id: connection.id, created_at: connection.createdAt, ...this.columns(connection) };
+    await storeCall(this.timeoutMs, () => this.db.insertInto('connections').values(row).execute());
+  }
+
+  async update(connection: Connection): Promise<boolean> {
+    const columns = this.columns(connection);
+    const result = await storeCall(this.timeoutMs, () =>
+      this.db.updateTable('connections').set(columns).where('id', '=', connection.id).executeTakeFirst(),
+    );
+    return result.numUpdatedRows > 0n;
+  }
+
+  /** Everything an update may change: the id and creation time stay as they were. */
+  private columns(connection: Connection) {
+    return {
+      user_id: connection.userId,
+      email: connection.email ?? null,
+      scopes: connection.scopes.join(' '),
+      status: connection.status,
+      tokens: sealTokens(this.cipher, connection),
+      refresh_expires_at: connection.tokens?.refreshExpiresAt ?? null,
+      updated_at: connection.updatedAt,
+    };
+  }
+
+  protected async read(id: string): Promise<StoredConnection | undefined> {
+    const row = await storeCall(this.timeoutMs, () => this.db.selectFrom('connections').selectAll().where('id', '=', id).executeTakeFirst());
+    if (!row) return undefined;
+    const connection: Connection = {
+      id: row.id,
+      userId: row.user_id,
+      ...(row.email === null ? {} : { email: row.email }),
+      scopes: row.scopes ? row.scopes.split(' ') : [],
+      status: row.status,
+      createdAt: row.created_at,
+      updatedAt: row.updated_at,
+    };
+    return { connection, sealedTokens: row.tokens };
+  }
+
+  async delete(id: string): Promise<void> {
+    await storeCall(this.timeoutMs, () => this.db.deleteFrom('connections').where('id', '=', id).execute());
+  }
+
+  async dueForKeepAlive(before: number, limit: number): Promise<string[]> {
+    const rows = await storeCall(this.timeoutMs, () =>
+      this.db
+        .selectFrom('connections')
+        .select('id')
+        .where('status', '=', 'active')
+        .where('refresh_expires_at', '<', before)
+        .orderBy('refresh_expires_at')
+        .limit(limit)
+        .execute(),
+    );
+    return rows.map((row) => row.id);
+  }
+}

@@ -1,0 +1,77 @@
+import { Logger } from '@nestjs/common';
+import Database from 'better-sqlite3';
+import { type Dialect, Kysely, PostgresDialect, SqliteDialect } from 'kysely';
+import { mkdirSync } from 'node:fs';
+import { dirname } from 'node:path';
+import { Pool, TypeOverrides } from 'pg';
+
+export interface ConnectionsTable {
+  id: string;
+  user_id: string;
+  email: string | null;
+  scopes: string;
+  status: 'active' | 'reauth_required';
+  /** AES-256-GCM sealed TokenSet JSON, with the connection id as associated data; null once revoked. */
+  tokens: string | null;
+  /** Not secret, kept in the clear so the keep-alive job can find what nears its end. */
+  refresh_expires_at: number | null;
+  created_at: number;
+  updated_at: number;
+}
+
+export interface SessionsTable {
+  /** HMAC of the session id: the cookie value itself is never stored. */
+  id_hash: string;
+  connection_id: string;
+  created_at: number;
+  last_seen_at: number;
+}
+
+export interface SqlSchema {
+  connections: ConnectionsTable;
+  sessions: SessionsTable;
+}
+
+export type SqlDialectName = 'postgres' | 'sqlite';
+
+export interface SqlDatabaseOptions {
+  /** A postgres:// or postgresql:// URL selects PostgreSQL; without one, the SQLite file at `path` is used. */
+  url?: string;
+  path: string;
+  /** Longest wait for a PostgreSQL connection, or for another writer to release the SQLite file. */
+  timeoutMs?: number;
+}
+
+const DEFAULT_TIMEOUT_MS = 5_000;
+const POSTGRES_URL = /^postgres(ql)?:\/\//i;
+const INT8_TYPE_ID = 20;
+const logger = new Logger('SqlDatabase');
+
+export function sqlDialectName(url?: string): SqlDialectName {
+  return url && POSTGRES_URL.test(url) ? 'postgres' : 'sqlite';
+}
+
+export function openSqlDatabase({ url, path, timeoutMs = DEFAULT_TIMEOUT_MS }: SqlDatabaseOptions): Kysely<SqlSchema> {
+  const dialect = url && POSTGRES_URL.test(url) ? postgres(url, timeoutMs) : sqlite(path, timeoutMs);
+  return new Kysely<SqlSchema>({ dialect });
+}
+
+function postgres(url: string, timeoutMs: number): Dialect {
+  // Epoch milliseconds are BIGINT, which pg returns as strings; they fit a JS number for ages to come.
+  // Set on this pool's own type table: the process-wide one belongs to every other pg user.
+  const types = new TypeOverrides();
+  types.setTypeParser(INT8_TYPE_ID, Number);
+  const pool = new Pool({ connectionString: url, connectionTimeoutMillis: timeoutMs, types });
+  // An idle client losing its server emits this; with no listener it would crash the process.
+  pool.on('error', (error) => logger.warn(`An idle PostgreSQL connection failed: ${error.message}`));
+  return new PostgresDialect({ pool });
+}
+
+function sqlite(path: string, timeoutMs: number): Dialect {
+  if (path !== ':memory:') mkdirSync(dirname(path), { recursive: true });
+  const database = new Database(path, { timeout: timeoutMs });
+  // WAL: readers do not wait for the writer, and a crash (even kill -9) leaves the last commit intact.
+  database.pragma('journal_mode = WAL');
+  database.pragma('foreign_keys = ON');
+  return new SqliteDialect({ database });
+}

@@ -1,0 +1,24 @@
+import { type Kysely, type Migration, type MigrationProvider, Migrator } from 'kysely';
+import { connectionsAndSessions } from './migrations/001-connections-and-sessions';
+import type { SqlSchema } from './sql-database';
+
+/** Listed here rather than read from a folder: the build output does not keep the source layout. */
+const MIGRATIONS: Record<string, Migration> = {
+  '001-connections-and-sessions': connectionsAndSessions,
+};
+
+const provider: MigrationProvider = { getMigrations: async () => MIGRATIONS };
+
+/**
+ * Applies the migrations this database has not had yet and returns their names. On PostgreSQL the
+ * migrator holds an advisory lock meanwhile, so instances starting together take turns.
+ */
+export async function migrateToLatest(db: Kysely<SqlSchema>): Promise<string[]> {
+  const { error, results = [] } = await new Migrator({ db, provider }).migrateToLatest();
+  if (error !== undefined) {
+    const failed = results.find((result) => result.status === 'Error')?.migrationName;
+    const reason = error instanceof Error ? error.message : String(error);
+    throw new Error(`${failed ? `Database migration ${failed}` : 'Preparing the database migrations'} failed: ${reason}`, { cause: error });
+  }
+  return results.filter((result) => result.status === 'Success').map((result) => result.migrationName);
+}
