@@ -5,7 +5,7 @@ import { randomBytes } from 'node:crypto';
 
 const require = createRequire(import.meta.url);
 const { Keyv } = require('keyv');
-const { memoryKeyv } = require('../dist/cache/expiring-map.store.js');
+const { memoryKeyv } = require('../dist/storage/memory/expiring-map.store.js');
 const { PendingAuthStore } = require('../dist/auth/pending-auth.store.js');
 
 const N = Number(process.argv[2] ?? 1_000_000);
@@ -37,7 +37,7 @@ await defaultKeyv.clear();
 
 // The service's own store, through the code the login uses (PendingAuthStore.save).
 const startRss = settle().rss;
-const pending = new PendingAuthStore({ stores: [memoryKeyv('pending', TTL_MS, N)] }, { requestTtlMs: TTL_MS }, { storeTimeoutMs: 0 });
+const pending = new PendingAuthStore({ stores: [memoryKeyv('pending', TTL_MS, N)] }, { requestTtlMs: TTL_MS });
 const ours = await perEntry('this service (sweeping, capped)', (state, e) => pending.save(state, e));
 // Nobody reads the entries again: the sweep alone must give the memory back.
 await new Promise((resolve) => setTimeout(resolve, TTL_MS + Math.max(1_000, TTL_MS / 10) + 500));

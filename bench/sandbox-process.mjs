@@ -17,7 +17,7 @@ const handlers = {
   url: () => sandbox.url,
   bases: () => baseIds,
   register: ({ redirectUri }) => void sandbox.options.clients[0].redirectUris.push(redirectUri),
-  count: ({ route }) => sandbox.count(route),
+  count: ({ route }) => sandbox.recorder.count(route),
   codes: ({ logins }) =>
     logins.map(({ redirectUri, codeChallenge, scopes }) =>
       sandbox.grants.issueCode({ clientId: 'sandbox-client', redirectUri, codeChallenge, userId: sandbox.user.id, scopes, baseIds }),

@@ -3,21 +3,20 @@ import { NestFactory } from '@nestjs/core';
 import { Logger } from 'nestjs-pino';
 import { AppModule } from './app.module';
 import { configureApp } from './app.setup';
+import { loadConfig, processEnvironment } from './config/config';
 import { ConfigError } from './config/config-error';
 import { createHttpAdapter } from './http-adapter';
-import { startSandboxMode } from './sandbox/sandbox-mode';
+import { startSandboxMode } from './config/sandbox-mode';
 
 async function bootstrap(): Promise<void> {
-  const sandboxMode = await startSandboxMode(process.env);
-  const app = await NestFactory.create(AppModule, createHttpAdapter(), { bufferLogs: true });
+  const env = processEnvironment();
+  const sandboxMode = await startSandboxMode(env);
+  const config = loadConfig({ ...env, ...sandboxMode?.settings });
+  const app = await NestFactory.create(AppModule.forRoot(config), createHttpAdapter(config.http), { bufferLogs: true });
   app.useLogger(app.get(Logger));
   app.enableShutdownHooks();
   configureApp(app);
-  const port = Number(process.env.PORT || 4000);
-  // "::" accepts IPv4 and IPv6 on every interface, with either adapter. With generated secrets and an
-  // emulated Airtable, sandbox mode is reachable from this machine only unless HOST says otherwise.
-  const host = process.env.HOST || (sandboxMode ? '127.0.0.1' : '::');
-  await app.listen(port, host);
+  await app.listen(config.http.port, config.http.host);
   if (sandboxMode) {
     console.log(
       [
@@ -27,7 +26,7 @@ async function bootstrap(): Promise<void> {
           ? '   SANDBOX MODE: AIRTABLE_SANDBOX=true, so Airtable itself is not used.'
           : '   SANDBOX MODE: no Airtable credentials given.',
         `   Airtable is emulated locally at ${sandboxMode.sandbox.url}`,
-        `   Open http://localhost:${port} and click "Connect Airtable".`,
+        `   Open http://localhost:${config.http.port} and click "Connect Airtable".`,
         '  ==========================================================',
         '',
       ].join('\n'),

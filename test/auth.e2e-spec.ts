@@ -12,7 +12,7 @@ describe('OAuth login flow (public client)', () => {
   });
   afterAll(() => stack.close());
 
-  const tokenCalls = () => stack.sandbox.count(TOKEN_ROUTE);
+  const tokenCalls = () => stack.sandbox.recorder.count(TOKEN_ROUTE);
 
   async function expectSignedOut(browser: TestBrowser) {
     const home = await browser.home().expect(200);
@@ -77,7 +77,7 @@ describe('OAuth login flow (public client)', () => {
   it('sends client_id in the body and no Basic auth as a public client', async () => {
     const browser = new TestBrowser(stack);
     expect((await browser.signIn()).status).toBe(303);
-    const seen = stack.sandbox.oauth.tokenRequests.at(-1)!;
+    const seen = stack.sandbox.recorder.tokenRequests.at(-1)!;
     expect(seen).toEqual({
       grantType: 'authorization_code',
       basicAuth: false,
@@ -271,7 +271,7 @@ describe('OAuth login flow (public client)', () => {
     expect(res.status).toBe(400);
     expect(res.body).toMatchObject({ code: 'token_exchange_failed' });
     expect(setCookie(res, 'sid')).toBeUndefined();
-    expect(stack.sandbox.oauth.tokenRequests.at(-1)!.status).toBe(400);
+    expect(stack.sandbox.recorder.tokenRequests.at(-1)!.status).toBe(400);
     await expectSignedOut(browser);
   });
 
@@ -328,7 +328,7 @@ describe('OAuth login flow (confidential client)', () => {
     const stack = await startStack({ clientSecret: 'sandbox-secret_1.2' });
     try {
       expect((await new TestBrowser(stack).signIn()).status).toBe(303);
-      expect(stack.sandbox.oauth.tokenRequests.at(-1)).toEqual({
+      expect(stack.sandbox.recorder.tokenRequests.at(-1)).toEqual({
         grantType: 'authorization_code',
         basicAuth: true,
         // As Airtable documents it: base64("client_id:client_secret"), not form-encoded ("sandbox%2Dclient").
@@ -348,7 +348,7 @@ describe('OAuth login flow (confidential client)', () => {
       const res = await new TestBrowser(stack).signIn();
       expect(res.status).toBe(400);
       expect(res.body).toMatchObject({ code: 'token_exchange_failed' });
-      expect(stack.sandbox.oauth.tokenRequests.at(-1)!.status).toBe(401);
+      expect(stack.sandbox.recorder.tokenRequests.at(-1)!.status).toBe(401);
     } finally {
       await stack.close();
     }
@@ -362,7 +362,7 @@ describe('OAuth login flow (expiry and upstream faults)', () => {
     stack = await startStack({ env: { AUTH_REQUEST_TTL_SECONDS: '1', AIRTABLE_TIMEOUT_MS: '300' } });
   });
   afterAll(() => stack.close());
-  afterEach(() => stack.sandbox.clearFaults());
+  afterEach(() => stack.sandbox.recorder.clearFaults());
 
   it('refuses a callback whose pending login expired', async () => {
     const browser = new TestBrowser(stack);
@@ -376,7 +376,7 @@ describe('OAuth login flow (expiry and upstream faults)', () => {
   it('answers 504 upstream_timeout when the token endpoint hangs', async () => {
     const browser = new TestBrowser(stack);
     const callback = await browser.consent(await browser.startLogin());
-    stack.sandbox.fault('POST /oauth2/v1/token', { delayMs: 2_000 });
+    stack.sandbox.recorder.fault('POST /oauth2/v1/token', { delayMs: 2_000 });
     const res = await browser.callback(callback);
     expect(res.status).toBe(504);
     expect(res.body).toMatchObject({ code: 'upstream_timeout' });
@@ -386,7 +386,7 @@ describe('OAuth login flow (expiry and upstream faults)', () => {
   it('answers 502 upstream_error when the token endpoint fails with a 500 page', async () => {
     const browser = new TestBrowser(stack);
     const callback = await browser.consent(await browser.startLogin());
-    stack.sandbox.fault('POST /oauth2/v1/token', { status: 500, body: '<html>secret upstream detail</html>' });
+    stack.sandbox.recorder.fault('POST /oauth2/v1/token', { status: 500, body: '<html>secret upstream detail</html>' });
     const res = await browser.callback(callback);
     expect(res.status).toBe(502);
     expect(res.body).toMatchObject({ code: 'upstream_error' });
@@ -400,7 +400,7 @@ describe('OAuth login flow (expiry and upstream faults)', () => {
   ])('creates no session from a token response with %s', async (_name, body) => {
     const browser = new TestBrowser(stack);
     const callback = await browser.consent(await browser.startLogin());
-    stack.sandbox.fault('POST /oauth2/v1/token', { status: 200, headers: { 'content-type': 'application/json' }, body: JSON.stringify(body) });
+    stack.sandbox.recorder.fault('POST /oauth2/v1/token', { status: 200, headers: { 'content-type': 'application/json' }, body: JSON.stringify(body) });
     const res = await browser.callback(callback);
     expect(res.status).toBe(502);
     expect(res.body).toMatchObject({ code: 'upstream_error' });

@@ -19,7 +19,7 @@ describe('Airtable data as JSON', () => {
     stack = await startStack({ sandbox: { basesPageSize: 1 }, env: { AIRTABLE_TIMEOUT_MS: '500' } });
   });
   afterAll(() => stack.close());
-  afterEach(() => stack.sandbox.clearFaults());
+  afterEach(() => stack.sandbox.recorder.clearFaults());
 
   it.each(['/me', '/bases', `/bases/${CRM}/tables`])('answers %s with 401 unauthenticated and a loginUrl when signed out', async (path) => {
     const res = await new TestBrowser(stack).agent.get(path);
@@ -40,13 +40,13 @@ describe('Airtable data as JSON', () => {
 
   it('merges every page of bases, in order, with one upstream call per page', async () => {
     const browser = await signedIn(stack);
-    const before = stack.sandbox.count('GET /v0/meta/bases');
+    const before = stack.sandbox.recorder.count('GET /v0/meta/bases');
     const res = await browser.agent.get('/bases').expect(200);
     expect(res.body).toEqual({
       bases: stack.sandbox.bases.map(({ id, name, permissionLevel }) => ({ id, name, permissionLevel })),
     });
     // Four granted bases at one per page: four pages.
-    expect(stack.sandbox.count('GET /v0/meta/bases') - before).toBe(4);
+    expect(stack.sandbox.recorder.count('GET /v0/meta/bases') - before).toBe(4);
   });
 
   it('lists only the bases that were granted', async () => {
@@ -67,7 +67,7 @@ describe('Airtable data as JSON', () => {
 
     const visible = await browser.agent.get(`/bases/${CRM}/tables?include=visibleFieldIds`).expect(200);
     expect(visible.body.tables[0].views[0].visibleFieldIds).toEqual(crm.tables[0].views[0].visibleFieldIds);
-    expect(stack.sandbox.received.at(-1)!.query).toBe('?include=visibleFieldIds');
+    expect(stack.sandbox.recorder.received.at(-1)!.query).toBe('?include=visibleFieldIds');
   });
 
   it('forwards neither unknown query parameters nor the browser’s cookies and headers', async () => {
@@ -78,7 +78,7 @@ describe('Airtable data as JSON', () => {
       .set('X-Forwarded-For', '10.9.8.7')
       .set('Cache-Control', 'no-cache')
       .expect(200);
-    const seen = stack.sandbox.received.at(-1)!;
+    const seen = stack.sandbox.recorder.received.at(-1)!;
     expect(seen.route).toBe(tablesRoute(PM));
     expect(seen.query).toBe('');
     expect(seen.headers.cookie).toBeUndefined();
@@ -108,31 +108,31 @@ describe('Airtable data as JSON', () => {
     'tblSandboxCRM0001',
   ])('refuses the base id %s with 400 invalid_base_id before any upstream call', async (id) => {
     const browser = await signedIn(stack);
-    const before = stack.sandbox.received.length;
+    const before = stack.sandbox.recorder.received.length;
     const res = await browser.agent.get(`/bases/${id}/tables`);
     expect(res.status).toBe(400);
     expect(res.body).toMatchObject({ code: 'invalid_base_id' });
     expect(res.text).not.toContain(decodeURIComponent(id).slice(3));
-    expect(stack.sandbox.received.length).toBe(before);
+    expect(stack.sandbox.recorder.received.length).toBe(before);
   });
 
   it('coalesces 100 concurrent requests for one base into one upstream call', async () => {
     const browser = await signedIn(stack);
-    const before = stack.sandbox.count(tablesRoute(PM));
+    const before = stack.sandbox.recorder.count(tablesRoute(PM));
     const results = await Promise.all(Array.from({ length: 100 }, () => browser.agent.get(`/bases/${PM}/tables`)));
     expect(results.every((r) => r.status === 200)).toBe(true);
     expect(new Set(results.map((r) => r.text)).size).toBe(1);
-    expect(stack.sandbox.count(tablesRoute(PM)) - before).toBe(1);
+    expect(stack.sandbox.recorder.count(tablesRoute(PM)) - before).toBe(1);
   });
 
   it('reuses a schema for a while, and fetches it again on Cache-Control: no-cache', async () => {
     const browser = await signedIn(stack);
-    const before = stack.sandbox.count(tablesRoute(CRM));
+    const before = stack.sandbox.recorder.count(tablesRoute(CRM));
     await browser.agent.get(`/bases/${CRM}/tables`).expect(200);
     await browser.agent.get(`/bases/${CRM}/tables`).expect(200);
-    expect(stack.sandbox.count(tablesRoute(CRM)) - before).toBe(1);
+    expect(stack.sandbox.recorder.count(tablesRoute(CRM)) - before).toBe(1);
     await browser.agent.get(`/bases/${CRM}/tables`).set('Cache-Control', 'no-cache').expect(200);
-    expect(stack.sandbox.count(tablesRoute(CRM)) - before).toBe(2);
+    expect(stack.sandbox.recorder.count(tablesRoute(CRM)) - before).toBe(2);
   });
 
   it('keeps caches per connection: another grant sees its own answer', async () => {
@@ -175,7 +175,7 @@ describe('Airtable data as JSON', () => {
       [302, '', 502, 'upstream_error'],
     ])('maps Airtable %i %s to %i %s without echoing it', async (status, body, expected, code) => {
       const browser = await signedIn(stack);
-      stack.sandbox.fault(tablesRoute(CRM), { status, body, headers: { 'content-type': 'application/json', location: 'http://evil.example/' } });
+      stack.sandbox.recorder.fault(tablesRoute(CRM), { status, body, headers: { 'content-type': 'application/json', location: 'http://evil.example/' } });
       const res = await fresh(browser);
       expect(res.status).toBe(expected);
       expect(res.body.code).toBe(code);
@@ -185,7 +185,7 @@ describe('Airtable data as JSON', () => {
 
     it('maps a hang to 504 upstream_timeout', async () => {
       const browser = await signedIn(stack);
-      stack.sandbox.fault(tablesRoute(CRM), { delayMs: 1_500 });
+      stack.sandbox.recorder.fault(tablesRoute(CRM), { delayMs: 1_500 });
       const res = await fresh(browser);
       expect(res.status).toBe(504);
       expect(res.body.code).toBe('upstream_timeout');
@@ -210,16 +210,16 @@ describe('Airtable rate limits', () => {
     const stack = await startStack();
     try {
       const browser = await signedIn(stack);
-      stack.sandbox.fault(tablesRoute(CRM), { status: 429, body: JSON.stringify({ error: { type: 'RATE_LIMIT_REACHED' } }), times: 1 });
+      stack.sandbox.recorder.fault(tablesRoute(CRM), { status: 429, body: JSON.stringify({ error: { type: 'RATE_LIMIT_REACHED' } }), times: 1 });
       const first = await browser.agent.get(`/bases/${CRM}/tables`);
       expect(first.status).toBe(429);
       expect(first.body.code).toBe('rate_limited');
       expect(first.headers['retry-after']).toBe('30');
-      const calls = stack.sandbox.count(tablesRoute(CRM));
+      const calls = stack.sandbox.recorder.count(tablesRoute(CRM));
       const again = await browser.agent.get(`/bases/${CRM}/tables`).set('Cache-Control', 'no-cache');
       expect(again.status).toBe(429);
       expect(Number(again.headers['retry-after'])).toBeGreaterThan(25);
-      expect(stack.sandbox.count(tablesRoute(CRM))).toBe(calls);
+      expect(stack.sandbox.recorder.count(tablesRoute(CRM))).toBe(calls);
       // Other bases are not affected.
       await browser.agent.get(`/bases/${PM}/tables`).expect(200);
     } finally {
@@ -234,7 +234,7 @@ describe('Airtable rate limits', () => {
       const browsers = await Promise.all(Array.from({ length: 16 }, () => signedIn(stack)));
       const results = await Promise.all(browsers.map((b) => b.agent.get(`/bases/${CRM}/tables`)));
       expect(results.map((r) => r.status)).toEqual(results.map(() => 200));
-      const arrivals = stack.sandbox.arrivals.get(tablesRoute(CRM))!;
+      const arrivals = stack.sandbox.recorder.arrivals.get(tablesRoute(CRM))!;
       expect(arrivals).toHaveLength(16);
       expect(maxInWindow(arrivals)).toBeLessThanOrEqual(5);
     } finally {

@@ -2,6 +2,8 @@ import { TestBrowser } from './support/browser';
 import { maxInWindow } from './support/airtable-limits';
 import { LoadBalancer } from '../src/dev/load-balancer';
 import { deleteKeys, PrivateRedis, REDIS_URL, redisClient, testPrefix } from './support/redis';
+import { createTestDatabase, PrivatePostgres } from './support/postgres';
+import { startServiceProcess } from './support/service-process';
 import { freePort, type Stack, startStack } from './support/stack';
 import { ALL_SCOPES, SANDBOX_CLIENT_ID } from '../src/sandbox/sandbox.options';
 import { type AirtableSandbox, startSandbox } from '../src/sandbox/sandbox.server';
@@ -9,7 +11,7 @@ import { type AirtableSandbox, startSandbox } from '../src/sandbox/sandbox.serve
 const sleep = (ms: number) => new Promise((resolve) => setTimeout(resolve, ms));
 const CRM = 'appSandboxCRM0001';
 
-/** Two instances sharing one Redis behind a load balancer, and one sandbox playing Airtable. */
+/** Two instances sharing one PostgreSQL database and one Redis behind a load balancer, and one sandbox playing Airtable. */
 interface Fleet {
   lb: LoadBalancer;
   sandbox: AirtableSandbox;
@@ -27,7 +29,8 @@ async function startFleet(env: Record<string, string> = {}, sandboxOptions = {})
     ...sandboxOptions,
   });
   const prefix = testPrefix();
-  const shared = { REDIS_URL, REDIS_KEY_PREFIX: prefix, AIRTABLE_REDIRECT_URI: `${publicOrigin}/airtable-oauth`, ...env };
+  const database = await createTestDatabase();
+  const shared = { DATABASE_URL: database.url, REDIS_URL, REDIS_KEY_PREFIX: prefix, AIRTABLE_REDIRECT_URI: `${publicOrigin}/airtable-oauth`, ...env };
   const instances = [
     await startStack({ sandboxInstance: sandbox, env: shared }),
     await startStack({ sandboxInstance: sandbox, env: shared }),
@@ -44,14 +47,15 @@ async function startFleet(env: Record<string, string> = {}, sandboxOptions = {})
       await Promise.all(instances.map((i) => i.close()));
       await sandbox.close();
       await deleteKeys(prefix);
+      await database.drop();
     },
   };
 }
 
 const browserFor = (fleet: Fleet) => new TestBrowser({ origin: fleet.lb.origin, sandbox: fleet.sandbox });
-const refreshes = (sandbox: AirtableSandbox) => sandbox.oauth.tokenRequests.filter((r) => r.grantType === 'refresh_token');
+const refreshes = (sandbox: AirtableSandbox) => sandbox.recorder.tokenRequests.filter((r) => r.grantType === 'refresh_token');
 
-describe('Distributed mode (two instances, one Redis)', () => {
+describe('A fleet (two instances, one PostgreSQL, one Redis)', () => {
   let fleet: Fleet;
   afterEach(async () => {
     await fleet?.close();
@@ -75,7 +79,7 @@ describe('Distributed mode (two instances, one Redis)', () => {
     const results = await Promise.all(Array.from({ length: 6 }, () => browser.callback(callback)));
     expect(results.filter((r) => r.status === 303)).toHaveLength(1);
     expect(results.filter((r) => r.body.code === 'invalid_state')).toHaveLength(5);
-    expect(fleet.sandbox.oauth.tokenRequests.filter((r) => r.grantType === 'authorization_code')).toHaveLength(1);
+    expect(fleet.sandbox.recorder.tokenRequests.filter((r) => r.grantType === 'authorization_code')).toHaveLength(1);
   });
 
   it('refreshes an expired token exactly once for 50 concurrent calls spread over both instances', async () => {
@@ -100,12 +104,12 @@ describe('Distributed mode (two instances, one Redis)', () => {
     const same = await Promise.all(Array.from({ length: 40 }, () => browsers[0].agent.get(`/bases/${CRM}/tables`)));
     expect(same.every((r) => r.status === 200)).toBe(true);
     const route = `GET /v0/meta/bases/${CRM}/tables`;
-    expect(fleet.sandbox.count(route)).toBe(1);
+    expect(fleet.sandbox.recorder.count(route)).toBe(1);
 
     // Eleven other connections: no sharing possible, every call reaches Airtable, paced fleet-wide.
     const others = await Promise.all(browsers.slice(1).map((b) => b.agent.get(`/bases/${CRM}/tables`)));
     expect(others.map((r) => r.status)).toEqual(others.map(() => 200));
-    const arrivals = fleet.sandbox.arrivals.get(route)!;
+    const arrivals = fleet.sandbox.recorder.arrivals.get(route)!;
     expect(arrivals).toHaveLength(12);
     expect(maxInWindow(arrivals)).toBeLessThanOrEqual(5);
   });
@@ -124,7 +128,7 @@ describe('Distributed mode (two instances, one Redis)', () => {
     expect(statuses.every((s) => s === 200)).toBe(true);
   });
 
-  it('gives every key it writes the namespace prefix and a TTL', async () => {
+  it('keeps only ephemeral state in Redis, every key under the prefix and with a TTL', async () => {
     fleet = await startFleet();
     const browser = browserFor(fleet);
     await browser.startLogin(); // a pending login left behind
@@ -134,58 +138,136 @@ describe('Distributed mode (two instances, one Redis)', () => {
     const client = await redisClient();
     const keys = await client.keys(`${fleet.prefix}*`);
     const kinds = new Set(keys.map((k) => k.slice(fleet.prefix.length).split(':')[0]));
-    expect([...kinds].sort()).toEqual(expect.arrayContaining(['connection', 'keepalive', 'pace', 'pending', 'schema', 'session']));
+    expect([...kinds].sort()).toEqual(expect.arrayContaining(['pace', 'pending', 'schema']));
+    // Connections and sessions live in PostgreSQL, never in Redis.
+    expect(keys.filter((k) => /connection|session|keepalive|token/.test(k))).toEqual([]);
     for (const key of keys) expect(await client.pTTL(key)).toBeGreaterThan(0);
     await client.close();
   });
 });
 
-describe('Distributed mode when Redis fails', () => {
+describe('A fleet when Redis fails', () => {
   let redis: PrivateRedis;
+  let drop: () => Promise<void>;
   let stack: Stack;
   let browser: TestBrowser;
 
   beforeAll(async () => {
     redis = new PrivateRedis(await freePort());
     await redis.start();
-    stack = await startStack({ env: { REDIS_URL: redis.url, REDIS_TIMEOUT_MS: '300' } });
+    const database = await createTestDatabase();
+    drop = database.drop;
+    stack = await startStack({ env: { DATABASE_URL: database.url, REDIS_URL: redis.url, REDIS_TIMEOUT_MS: '300' } });
     browser = new TestBrowser(stack);
     expect((await browser.signIn()).status).toBe(303);
   });
   afterAll(async () => {
     await stack?.close();
     await redis?.stop();
+    await drop?.();
   });
 
-  it('answers 503 store_unavailable quickly while Redis is slow, and carries on after', async () => {
+  it('refuses new logins quickly while Redis is slow, and keeps serving signed-in users', async () => {
     const admin = await redisClient(redis.url);
     await admin.sendCommand(['CLIENT', 'PAUSE', '1500', 'ALL']);
     const started = Date.now();
-    const res = await browser.agent.get('/me');
-    expect(res.status).toBe(503);
-    expect(res.body.code).toBe('store_unavailable');
+    const login = await new TestBrowser(stack).agent.get('/auth/login').set('Accept', 'application/json');
+    expect(login.status).toBe(503);
+    expect(login.body.code).toBe('store_unavailable');
     expect(Date.now() - started).toBeLessThan(1_000);
-    await sleep(1_600);
     await browser.agent.get('/me').expect(200);
+    await sleep(1_600);
+    expect((await new TestBrowser(stack).agent.get('/auth/login')).status).toBe(302);
     await admin.close();
   });
 
-  it('fails closed while Redis is down (no login without state), and recovers by itself', async () => {
+  it('keeps users signed in across a Redis restart that lost everything; only logins in progress start again', async () => {
+    const inProgress = new TestBrowser(stack);
+    const callback = await inProgress.consent(await inProgress.startLogin());
     await redis.stop();
     const started = Date.now();
     const login = await new TestBrowser(stack).agent.get('/auth/login').set('Accept', 'application/json');
     expect(login.status).toBe(503);
     expect(login.body.code).toBe('store_unavailable');
     expect(login.headers.location).toBeUndefined();
-    expect((await browser.agent.get('/me')).status).toBe(503);
     expect((await browser.agent.get('/health/ready')).status).toBe(503);
     await browser.agent.get('/health').expect(200);
+    await browser.agent.get('/me').expect(200); // the session and its tokens are in PostgreSQL
     expect(Date.now() - started).toBeLessThan(3_000);
 
-    await redis.start();
+    await redis.start(); // empty: no persistence
     const deadline = Date.now() + 10_000;
     while ((await browser.agent.get('/health/ready')).status !== 200 && Date.now() < deadline) await sleep(200);
-    expect((await browser.signIn()).status).toBe(303);
     await browser.agent.get('/me').expect(200);
+    await browser.agent.get(`/bases/${CRM}/tables`).expect(200);
+    const lost = await inProgress.callback(callback);
+    expect(lost.status).toBe(400);
+    expect(lost.body.code).toBe('invalid_state');
+    expect((await inProgress.signIn()).status).toBe(303);
   });
+});
+
+describe('A fleet when PostgreSQL fails', () => {
+  let postgres: PrivatePostgres;
+  let stack: Stack;
+
+  beforeAll(async () => {
+    postgres = new PrivatePostgres(await freePort());
+    await postgres.init();
+    stack = await startStack({ env: { DATABASE_URL: postgres.url, DATABASE_TIMEOUT_MS: '500', REDIS_URL, REDIS_KEY_PREFIX: testPrefix() } });
+  }, 60_000);
+  afterAll(async () => {
+    await stack?.close();
+    await postgres?.remove();
+  });
+
+  it('answers 503 store_unavailable within its timeout while PostgreSQL is stopped, and recovers by itself', async () => {
+    const browser = new TestBrowser(stack);
+    expect((await browser.signIn()).status).toBe(303);
+    await postgres.stop();
+    const started = Date.now();
+    const me = await browser.agent.get('/me');
+    expect(me.status).toBe(503);
+    expect(me.body.code).toBe('store_unavailable');
+    expect((await browser.agent.get('/health/ready')).status).toBe(503);
+    const callback = await new TestBrowser(stack).signIn();
+    expect(callback.status).toBe(503);
+    expect(Date.now() - started).toBeLessThan(3_000);
+
+    await postgres.start();
+    const deadline = Date.now() + 15_000;
+    while ((await browser.agent.get('/health/ready')).status !== 200 && Date.now() < deadline) await sleep(200);
+    await browser.agent.get('/me').expect(200); // the same session, kept through the stop
+  }, 30_000);
+});
+
+describe('A fleet instance killed with SIGKILL in the middle of a refresh', () => {
+  it('leaves the connection usable: the user stays connected after the restart', async () => {
+    const database = await createTestDatabase();
+    const prefix = testPrefix();
+    // Short Airtable timeouts keep the lock the killed instance held (twice timeout + wait) short.
+    const env = { DATABASE_URL: database.url, REDIS_URL, REDIS_KEY_PREFIX: prefix, TOKEN_REFRESH_MARGIN_SECONDS: '0', AIRTABLE_TIMEOUT_MS: '3000', AIRTABLE_RATE_LIMIT_MAX_WAIT_MS: '500' };
+    const running = await startServiceProcess({ sandbox: { accessTokenTtlMs: 1_000 }, env });
+    try {
+      const browser = new TestBrowser({ origin: running.origin, sandbox: running.sandbox });
+      expect((await browser.signIn()).status).toBe(303);
+      await sleep(1_100);
+      running.sandbox.recorder.fault('POST /oauth2/v1/token', { delayMs: 1_000, times: 1 });
+      const inFlight = browser.agent.get('/me').then(
+        (r) => r.status,
+        () => 'cut off',
+      );
+      await sleep(300);
+      await running.service.kill();
+      expect(await inFlight).toBe('cut off');
+      await running.service.start(running.origin);
+      await browser.agent.get('/me').expect(200);
+      await browser.agent.get('/me').expect(200);
+      expect(refreshes(running.sandbox).map((r) => r.status)).toEqual([200]);
+    } finally {
+      await running.stop();
+      await deleteKeys(prefix);
+      await database.drop();
+    }
+  }, 60_000);
 });

@@ -1,7 +1,7 @@
 import { CACHE_MANAGER } from '@nestjs/cache-manager';
 import type { Cache } from 'cache-manager';
 import { gzipSync } from 'node:zlib';
-import { ExpiringMapStore } from '../src/cache/expiring-map.store';
+import { ExpiringMapStore } from '../src/storage/memory/expiring-map.store';
 import { TestBrowser } from './support/browser';
 import { cookieValue, setCookie } from './support/cookies';
 import { ALL_SCOPES, SANDBOX_CLIENT_ID } from '../src/sandbox/sandbox.options';
@@ -39,7 +39,7 @@ describe('Hostile input and upstream faults', () => {
     stack = await startStack({ env: { AIRTABLE_TIMEOUT_MS: '500', AIRTABLE_MAX_RESPONSE_BYTES: String(1024 * 1024) } });
   });
   afterAll(() => stack.close());
-  afterEach(() => stack.sandbox.clearFaults());
+  afterEach(() => stack.sandbox.recorder.clearFaults());
 
   const pendingCount = () => (stack.app.get<Cache>(CACHE_MANAGER).stores[0].store as ExpiringMapStore).size;
 
@@ -47,13 +47,13 @@ describe('Hostile input and upstream faults', () => {
     it(`gives ${status} ${code}, no session, no crash`, async () => {
       const browser = new TestBrowser(stack);
       const callback = await browser.consent(await browser.startLogin());
-      stack.sandbox.fault(TOKEN_ROUTE, fault);
+      stack.sandbox.recorder.fault(TOKEN_ROUTE, fault);
       const res = await browser.callback(callback);
       expect(res.status).toBe(status);
       expect(res.body.code).toBe(code);
       expect(setCookie(res, 'sid')).toBeUndefined();
       expect(res.text).not.toMatch(/maintenance|evil\.example|Bad gateway|xxxxxxxx/);
-      stack.sandbox.clearFaults();
+      stack.sandbox.recorder.clearFaults();
       await browser.home().expect(200); // still alive, still signed out
       expect((await browser.home()).text).toContain('Connect Airtable');
     });
@@ -63,7 +63,7 @@ describe('Hostile input and upstream faults', () => {
     for (const body of [{ token_type: 'Bearer', expires_in: 3600 }, { access_token: 'x', token_type: 'mac', expires_in: 3600 }]) {
       const browser = new TestBrowser(stack);
       const callback = await browser.consent(await browser.startLogin());
-      stack.sandbox.fault(TOKEN_ROUTE, { status: 200, body: JSON.stringify(body), headers: json });
+      stack.sandbox.recorder.fault(TOKEN_ROUTE, { status: 200, body: JSON.stringify(body), headers: json });
       const res = await browser.callback(callback);
       expect(res.status).toBe(502);
       expect(setCookie(res, 'sid')).toBeUndefined();
@@ -74,12 +74,12 @@ describe('Hostile input and upstream faults', () => {
     it(`gives ${status} ${code} and the session survives`, async () => {
       const browser = new TestBrowser(stack);
       await browser.signIn();
-      stack.sandbox.fault(TABLES_ROUTE, fault);
+      stack.sandbox.recorder.fault(TABLES_ROUTE, fault);
       const res = await browser.agent.get(`/bases/${CRM}/tables`).set('Cache-Control', 'no-cache');
       expect(res.status).toBe(status);
       expect(res.body.code).toBe(code);
       expect(res.text).not.toMatch(/maintenance|evil\.example|Bad gateway|RETRIABLE|xxxxxxxx/);
-      stack.sandbox.clearFaults();
+      stack.sandbox.recorder.clearFaults();
       await browser.agent.get('/me').expect(200);
     });
   });
@@ -94,12 +94,12 @@ describe('Hostile input and upstream faults', () => {
     const browser = new TestBrowser(stack);
     await browser.startLogin();
     const pending = pendingCount();
-    const tokenCalls = stack.sandbox.count(TOKEN_ROUTE);
+    const tokenCalls = stack.sandbox.recorder.count(TOKEN_ROUTE);
     const res = await browser.agent.get(`/airtable-oauth?${query}`).set('Accept', 'text/html');
     expect([400, 414, 431]).toContain(res.status);
     expect(res.text).not.toMatch(/<script>|alert\(1\)|é|AAAAAAAAAAAA|cccccccc/);
     expect(setCookie(res, 'sid')).toBeUndefined();
-    expect(stack.sandbox.count(TOKEN_ROUTE)).toBe(tokenCalls);
+    expect(stack.sandbox.recorder.count(TOKEN_ROUTE)).toBe(tokenCalls);
     expect(pendingCount()).toBe(pending);
   });
 
@@ -275,13 +275,13 @@ describe('Floods', () => {
       // Memory per pending entry and RSS under a larger flood are measured by the benchmark, not here.
 
       // Bogus callbacks with well-formed states never reach the token endpoint.
-      const tokenCalls = stack.sandbox.count(TOKEN_ROUTE);
+      const tokenCalls = stack.sandbox.recorder.count(TOKEN_ROUTE);
       await Promise.all(
         Array.from({ length: 500 }, (_, i) =>
           flooder.get(`/airtable-oauth?state=${String(i).padStart(43, 'A')}&code=x`).set('X-Forwarded-For', `172.16.${i >> 8}.${i & 255}`),
         ),
       );
-      expect(stack.sandbox.count(TOKEN_ROUTE)).toBe(tokenCalls);
+      expect(stack.sandbox.recorder.count(TOKEN_ROUTE)).toBe(tokenCalls);
     } finally {
       await stack.close();
     }

@@ -33,7 +33,7 @@ describe('Logs', () => {
     secrets.push(query.get('code')!);
     const done = await browser.callback(callback).expect(303);
     secrets.push(cookieValue(setCookie(done, 'sid'))!);
-    secrets.push(sandbox.oauth.tokenRequests.at(-1)!.codeVerifier!);
+    secrets.push(sandbox.recorder.tokenRequests.at(-1)!.codeVerifier!);
     const grant = sandbox.grants.allGrants().at(-1)!;
     secrets.push(grant.accessToken, grant.refreshToken);
 
@@ -49,9 +49,9 @@ describe('Logs', () => {
     await browser.agent.get(`/airtable-oauth?state=${query.get('state')}&error=access_denied&error_description=%3Cscript%3Eleak-me-please%3C%2Fscript%3E`);
     await browser.agent.get('/airtable-oauth?state=forged-state-value-0123456789abcdefghijklmnopq&code=forged-code-value');
     secrets.push('leak-me-please', 'forged-state-value', 'forged-code-value');
-    sandbox.fault('GET /v0/meta/whoami', { status: 500, body: 'upstream-body-detail' });
+    sandbox.recorder.fault('GET /v0/meta/whoami', { status: 500, body: 'upstream-body-detail' });
     await browser.agent.get('/me');
-    sandbox.clearFaults();
+    sandbox.recorder.clearFaults();
     secrets.push('upstream-body-detail');
     await browser.agent.post('/auth/logout').set('Origin', origin).expect(303);
     await sleep(200);

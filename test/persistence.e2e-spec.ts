@@ -118,7 +118,7 @@ describe('Persistence', () => {
     // Nobody uses the connection; the job alone must renew it before the original token dies at 4 s.
     await sleep(4_500);
     expect(grant.refreshToken).not.toBe(original);
-    expect(stack.sandbox.oauth.tokenRequests.some((r) => r.grantType === 'refresh_token' && r.status === 200)).toBe(true);
+    expect(stack.sandbox.recorder.tokenRequests.some((r) => r.grantType === 'refresh_token' && r.status === 200)).toBe(true);
     await browser.agent.get('/me').expect(200);
   });
 
@@ -126,7 +126,7 @@ describe('Persistence', () => {
     const stack = await start({ env: { KEEPALIVE_WINDOW_SECONDS: '60' } });
     await new TestBrowser(stack).signIn();
     expect(await stack.app.get(KeepAliveService).runOnce()).toBe(0);
-    expect(stack.sandbox.oauth.tokenRequests.filter((r) => r.grantType === 'refresh_token')).toHaveLength(0);
+    expect(stack.sandbox.recorder.tokenRequests.filter((r) => r.grantType === 'refresh_token')).toHaveLength(0);
   });
 });
 

@@ -363,9 +363,9 @@ describe('Airtable sandbox', () => {
     });
 
     it('counts what it receives', async () => {
-      const before = sandbox.count('GET /v0/meta/whoami');
+      const before = sandbox.recorder.count('GET /v0/meta/whoami');
       await whoami('x');
-      expect(sandbox.count('GET /v0/meta/whoami')).toBe(before + 1);
+      expect(sandbox.recorder.count('GET /v0/meta/whoami')).toBe(before + 1);
     });
   });
 
@@ -379,7 +379,7 @@ describe('Airtable sandbox', () => {
     interface MetaBody {
       bases: Array<{ id: string; name: string; permissionLevel: string }>;
       offset?: string;
-      tables: Array<{ views: Array<{ visibleFieldIds?: string[] }> }>;
+      tables: Array<{ views: Array<{ id: string; type: string; visibleFieldIds?: string[] }> }>;
       error: { type: string };
     }
     const read = async (res: Response | Promise<Response>) => (await (await res).json()) as MetaBody;
@@ -441,6 +441,19 @@ describe('Airtable sandbox', () => {
       expect((await read(locked)).error.type).toBe('RATE_LIMIT_REACHED');
       await new Promise((resolve) => setTimeout(resolve, 1_100));
       expect((await api(`/v0/meta/bases/${base}/tables`, token)).status).toBe(200);
+    });
+
+    it('adds visibleFieldIds to grid views only: a kanban view never carries it', async () => {
+      const crm = sandbox.bases[0];
+      const token = await accessToken([crm.id]);
+      const views = (await read(api(`/v0/meta/bases/${crm.id}/tables?include=visibleFieldIds`, token))).tables.flatMap((t) => t.views);
+      const stored = new Map(crm.tables.flatMap((t) => t.views).map((v) => [v.id, v]));
+      const grids = views.filter((v) => v.type === 'grid');
+      const others = views.filter((v) => v.type !== 'grid');
+      expect(grids.length).toBeGreaterThan(0);
+      expect(others.some((v) => v.type === 'kanban')).toBe(true);
+      for (const view of grids) expect(view.visibleFieldIds).toEqual(stored.get(view.id)!.visibleFieldIds);
+      for (const view of others) expect(view).not.toHaveProperty('visibleFieldIds');
     });
   });
 

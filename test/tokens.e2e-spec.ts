@@ -1,6 +1,7 @@
-import type Database from 'better-sqlite3';
 import type { Grant } from '../src/sandbox/sandbox-grants';
-import { DATABASE } from '../src/storage/database';
+import { SQL_DATABASE } from '../src/storage/sql/sql.providers';
+import type { SqlSchema } from '../src/storage/sql/sql-database';
+import type { Kysely } from 'kysely';
 import { ConnectionStore } from '../src/connections/connection.store';
 import { deleteKeys, REDIS_URL, testPrefix } from './support/redis';
 import { TestBrowser } from './support/browser';
@@ -11,7 +12,7 @@ const TOKEN_ROUTE = 'POST /oauth2/v1/token';
 const sleep = (ms: number) => new Promise((resolve) => setTimeout(resolve, ms));
 
 function refreshes(stack: Stack) {
-  return stack.sandbox.oauth.tokenRequests.filter((r) => r.grantType === 'refresh_token');
+  return stack.sandbox.recorder.tokenRequests.filter((r) => r.grantType === 'refresh_token');
 }
 
 async function signedIn(stack: Stack): Promise<{ browser: TestBrowser; grant: Grant; sid: string }> {
@@ -49,12 +50,12 @@ describe('Token refresh', () => {
     const stack = await start({});
     const { browser, grant } = await signedIn(stack);
     stack.sandbox.grants.expireAccessToken(grant);
-    const whoamiBefore = stack.sandbox.count('GET /v0/meta/whoami');
+    const whoamiBefore = stack.sandbox.recorder.count('GET /v0/meta/whoami');
     const results = await Promise.all(Array.from({ length: 50 }, () => browser.agent.get('/me')));
     expect(results.map((r) => r.status)).toEqual(results.map(() => 200));
     expect(refreshes(stack)).toHaveLength(1);
     // A request that met a 401 retried once with the new token; later ones used the new token at once.
-    const calls = stack.sandbox.count('GET /v0/meta/whoami') - whoamiBefore;
+    const calls = stack.sandbox.recorder.count('GET /v0/meta/whoami') - whoamiBefore;
     expect(calls).toBeGreaterThan(50);
     expect(calls).toBeLessThanOrEqual(100);
   });
@@ -62,11 +63,11 @@ describe('Token refresh', () => {
   it('never retries more than once when Airtable keeps answering 401', async () => {
     const stack = await start({});
     const { browser } = await signedIn(stack);
-    stack.sandbox.fault('GET /v0/meta/whoami', { status: 401, body: JSON.stringify({ error: { type: 'AUTHENTICATION_REQUIRED' } }) });
+    stack.sandbox.recorder.fault('GET /v0/meta/whoami', { status: 401, body: JSON.stringify({ error: { type: 'AUTHENTICATION_REQUIRED' } }) });
     const res = await browser.agent.get('/me');
     expect(res.status).toBe(401);
     expect(res.body.code).toBe('reauth_required');
-    expect(stack.sandbox.count('GET /v0/meta/whoami')).toBe(2 + 1); // sign-in, call, one retry
+    expect(stack.sandbox.recorder.count('GET /v0/meta/whoami')).toBe(2 + 1); // sign-in, call, one retry
     expect(refreshes(stack)).toHaveLength(1);
   });
 
@@ -78,8 +79,8 @@ describe('Token refresh', () => {
     const res = await browser.agent.get('/me');
     expect(res.status).toBe(401);
     expect(res.body).toMatchObject({ code: 'reauth_required', loginUrl: '/auth/login' });
-    const db = stack.app.get<Database.Database>(DATABASE);
-    expect(db.prepare('SELECT status, tokens FROM connections').all()).toEqual([{ status: 'reauth_required', tokens: null }]);
+    const db = stack.app.get<Kysely<SqlSchema>>(SQL_DATABASE);
+    expect(await db.selectFrom('connections').select(['status', 'tokens']).execute()).toEqual([{ status: 'reauth_required', tokens: null }]);
     // No second refresh attempt for a connection known to be dead.
     await browser.agent.get('/bases').expect(401);
     expect(refreshes(stack)).toHaveLength(1);
@@ -93,7 +94,7 @@ describe('Token refresh', () => {
     const { browser } = await signedIn(stack);
     await sleep(1_100);
     for (const fault of [{ status: 500, body: 'oops' }, { status: 502 }, { delayMs: 1_000 }]) {
-      stack.sandbox.fault(TOKEN_ROUTE, { ...fault, times: 1 });
+      stack.sandbox.recorder.fault(TOKEN_ROUTE, { ...fault, times: 1 });
       const res = await browser.agent.get('/me');
       expect(res.status).toBe(503);
       expect(res.body.code).toBe('refresh_unavailable');
@@ -107,7 +108,7 @@ describe('Token refresh', () => {
     const stack = await start(shortLived);
     const { browser } = await signedIn(stack);
     await sleep(1_100);
-    stack.sandbox.fault(TOKEN_ROUTE, { status: 409, body: JSON.stringify({ error: 'conflict' }), headers: { 'content-type': 'application/json' }, times: 1 });
+    stack.sandbox.recorder.fault(TOKEN_ROUTE, { status: 409, body: JSON.stringify({ error: 'conflict' }), headers: { 'content-type': 'application/json' }, times: 1 });
     const res = await browser.agent.get('/me');
     expect(res.status).toBe(503);
     expect(res.body.code).toBe('refresh_unavailable');
@@ -122,7 +123,7 @@ describe('Token refresh', () => {
     const { browser, sid } = await signedIn(a);
     await sleep(1_100);
     // The first refresh to arrive is held back a little, so both instances refresh the same token.
-    a.sandbox.fault(TOKEN_ROUTE, { delayMs: 150, times: 1 });
+    a.sandbox.recorder.fault(TOKEN_ROUTE, { delayMs: 150, times: 1 });
     const [fromA, fromB] = await Promise.all([browser.agent.get('/me'), new TestBrowser(b).agent.get('/me').set('Cookie', `sid=${sid}`)]);
     expect([fromA.status, fromB.status]).toEqual([200, 200]);
     expect(refreshes(a).map((r) => r.status).sort()).toEqual([200, 409]);
@@ -142,7 +143,7 @@ describe('Token refresh', () => {
         expect(id).toBeDefined();
         await sleep(1_100);
         // The refresh reaches Airtable (and gets new tokens) only after the sign-out has deleted the connection.
-        stack.sandbox.fault(TOKEN_ROUTE, { delayMs: 300, times: 1 });
+        stack.sandbox.recorder.fault(TOKEN_ROUTE, { delayMs: 300, times: 1 });
         const inFlight = browser.agent.get('/me').then((r) => r); // supertest sends on then()
         await sleep(100);
         await browser.agent.post('/auth/logout').set('Origin', stack.origin).expect(303);

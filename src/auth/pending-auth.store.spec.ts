@@ -1,26 +1,38 @@
 import { Test } from '@nestjs/testing';
-import { ConfigModule } from '@nestjs/config';
 import { AppCacheModule } from '../cache/cache.module';
 import { ErrorCode } from '../common/app-error';
 import { randomToken } from '../common/random';
-import { authConfig } from '../config/auth.config';
-import { redisConfig } from '../config/redis.config';
-import { RedisModule } from '../redis/redis.module';
+import { ConfigModule } from '../config/config.module';
+import { StorageModule } from '../storage/storage.module';
+import { testConfig } from '../../test/support/config';
+import { deleteKeys, REDIS_URL, testPrefix } from '../../test/support/redis';
 import { PendingAuthStore } from './pending-auth.store';
-
-async function createStore(): Promise<PendingAuthStore> {
-  const moduleRef = await Test.createTestingModule({
-    imports: [ConfigModule.forRoot({ isGlobal: true, ignoreEnvFile: true, load: [authConfig, redisConfig] }), RedisModule, AppCacheModule],
-    providers: [PendingAuthStore],
-  }).compile();
-  return moduleRef.get(PendingAuthStore);
-}
 
 const request = (bindingHash: string) => ({ codeVerifier: randomToken(), bindingHash, returnTo: '/a path?with=query&and spaces' });
 
-describe('PendingAuthStore', () => {
+describe.each([
+  ['in memory', {}],
+  ['in Redis', { REDIS_URL, REDIS_KEY_PREFIX: testPrefix() }],
+])('PendingAuthStore %s', (_name, env: Record<string, string>) => {
+  let store: PendingAuthStore;
+  let close: () => Promise<void>;
+
+  beforeAll(async () => {
+    const config = testConfig(env);
+    const moduleRef = await Test.createTestingModule({
+      imports: [ConfigModule.forRoot(config), StorageModule.forRoot(config), AppCacheModule],
+      providers: [PendingAuthStore],
+    }).compile();
+    await moduleRef.init();
+    store = moduleRef.get(PendingAuthStore);
+    close = () => moduleRef.close();
+  });
+  afterAll(async () => {
+    await close();
+    if (env.REDIS_KEY_PREFIX) await deleteKeys(env.REDIS_KEY_PREFIX);
+  });
+
   it('hands a pending login to exactly one of many simultaneous takers', async () => {
-    const store = await createStore();
     const state = randomToken();
     await store.save(state, request('binding'));
     // All takes start in the same tick, so each reads the entry before any of them removes it.
@@ -32,12 +44,15 @@ describe('PendingAuthStore', () => {
   });
 
   it('leaves the entry untouched for a taker with another binding', async () => {
-    const store = await createStore();
     const state = randomToken();
     const saved = request('owner');
     await store.save(state, saved);
     await expect(store.take(state, 'intruder')).rejects.toMatchObject({ code: ErrorCode.BrowserMismatch });
     await expect(store.take(state, 'owner')).resolves.toEqual(saved);
     await expect(store.take(state, 'owner')).rejects.toMatchObject({ code: ErrorCode.InvalidState });
+  });
+
+  it('knows nothing of a state it never saw', async () => {
+    await expect(store.take(randomToken(), 'owner')).rejects.toMatchObject({ code: ErrorCode.InvalidState });
   });
 });

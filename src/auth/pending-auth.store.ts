@@ -5,8 +5,6 @@ import type { Keyv } from 'keyv';
 import { AppError, ErrorCode } from '../common/app-error';
 import { safeEqual } from '../common/random';
 import { authConfig, type AuthConfig } from '../config/auth.config';
-import { redisConfig, type RedisConfig } from '../config/redis.config';
-import { withinTime } from '../redis/redis.service';
 
 /** One login in progress, stored under its state until the callback arrives or the TTL ends it. */
 export interface PendingAuthRequest {
@@ -38,14 +36,14 @@ export class PendingAuthStore {
   constructor(
     @Inject(CACHE_MANAGER) cache: Cache,
     @Inject(authConfig.KEY) private readonly config: AuthConfig,
-    @Inject(redisConfig.KEY) private readonly redis: RedisConfig,
   ) {
     this.keyv = cache.stores[0];
   }
 
-  // The Keyv store is used directly: cache-manager swallows store errors, and a login must fail closed.
+  // The Keyv store is used directly: cache-manager swallows store errors, and a login must fail closed
+  // (the store answers 503 store_unavailable, in time, when it cannot be reached).
   async save(state: string, request: PendingAuthRequest): Promise<void> {
-    await this.guard(() => this.keyv.set(PREFIX + state, encode(request), this.config.requestTtlMs));
+    await this.keyv.set(PREFIX + state, encode(request), this.config.requestTtlMs);
   }
 
   /**
@@ -53,7 +51,7 @@ export class PendingAuthStore {
    * another browser's binding leaves the entry untouched, so a forged callback cannot cancel a login.
    */
   async take(state: string, bindingHash: string): Promise<PendingAuthRequest> {
-    const request = decode(await this.guard(() => this.keyv.get<string>(PREFIX + state)));
+    const request = decode(await this.keyv.get<string>(PREFIX + state));
     if (!request) throw new AppError(ErrorCode.InvalidState, 'This sign-in link has expired or was already used.');
     if (!safeEqual(request.bindingHash, bindingHash)) {
       throw new AppError(ErrorCode.BrowserMismatch, 'This sign-in was started in another browser. Please start again here.');
@@ -61,13 +59,8 @@ export class PendingAuthStore {
     // The single-use gate: of concurrent callbacks for one state, only the one whose delete removed
     // the entry goes on (cache-manager's del() always says true; Keyv's delete() does not, atomically
     // on Redis too).
-    const removed = await this.guard(() => this.keyv.delete(PREFIX + state));
+    const removed = await this.keyv.delete(PREFIX + state);
     if (!removed) throw new AppError(ErrorCode.InvalidState, 'This sign-in link has expired or was already used.');
     return request;
-  }
-
-  /** Fail closed, and fast: without the store there is no state or PKCE check, so there is no login. */
-  private guard<T>(operation: () => Promise<T>): Promise<T> {
-    return withinTime(operation(), this.redis.storeTimeoutMs);
   }
 }

@@ -5,20 +5,9 @@ import type { AirtableBase, AirtableTable } from '../airtable/airtable-models';
 import { DistributedLock } from '../common/distributed-lock';
 import { SingleFlight } from '../common/single-flight';
 import { airtableConfig, type AirtableConfig } from '../config/airtable.config';
-import { redisConfig, type RedisConfig } from '../config/redis.config';
 import type { Connection } from '../connections/connection.store';
 import { reauthRequired, TokenService } from '../connections/token.service';
-import { withinTime } from '../redis/redis.service';
-
-export const SCHEMA_CACHE = Symbol('SCHEMA_CACHE');
-
-/**
- * How long a fetched schema is kept: the configured cache time, or, with the cache turned off, just long
- * enough for callers waiting on the same fetch (possibly on other instances) to read it.
- */
-export function schemaEntryTtlMs(config: AirtableConfig): number {
-  return config.schemaCacheTtlMs || 2_000;
-}
+import { SCHEMA_CACHE } from '../storage/storage.tokens';
 
 interface Cached<T> {
   value: T;
@@ -40,7 +29,6 @@ export class BasesService {
     private readonly lock: DistributedLock,
     @Inject(SCHEMA_CACHE) private readonly cache: Keyv,
     @Inject(airtableConfig.KEY) private readonly config: AirtableConfig,
-    @Inject(redisConfig.KEY) private readonly redis: RedisConfig,
   ) {}
 
   listBases(connection: Connection, fresh = false): Promise<AirtableBase[]> {
@@ -72,14 +60,14 @@ export class BasesService {
         const fetched = await this.read<T>(key, since);
         if (fetched) return fetched.value;
         const value = await load();
-        await withinTime(this.cache.set(key, { value, storedAt: Date.now() }, schemaEntryTtlMs(this.config)), this.redis.storeTimeoutMs);
+        await this.cache.set(key, { value, storedAt: Date.now() }, this.config.schemaEntryTtlMs);
         return value;
       }),
     );
   }
 
   private async read<T>(key: string, since: number): Promise<Cached<T> | undefined> {
-    const entry = await withinTime(this.cache.get<Cached<T>>(key), this.redis.storeTimeoutMs);
+    const entry = await this.cache.get<Cached<T>>(key);
     return entry && entry.storedAt >= since ? entry : undefined;
   }
 }

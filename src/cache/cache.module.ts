@@ -1,18 +1,15 @@
 import { CacheModule } from '@nestjs/cache-manager';
 import { Module } from '@nestjs/common';
+import type { Keyv } from 'keyv';
 import { authConfig, type AuthConfig } from '../config/auth.config';
-import { RedisService } from '../redis/redis.service';
-import { namespaceStore } from './namespace-store';
+import { PENDING_LOGINS } from '../storage/storage.tokens';
 
-/** The cache of pending logins: cache-manager over Keyv, in Redis when configured, else in memory. */
+/** The cache of pending logins: cache-manager over the Keyv namespace the storage layer provides. */
 @Module({
   imports: [
     CacheModule.registerAsync({
-      inject: [authConfig.KEY, RedisService],
-      useFactory: (auth: AuthConfig, redis: RedisService) => ({
-        stores: [namespaceStore(redis, 'pending', auth.requestTtlMs, auth.maxPendingRequests)],
-        ttl: auth.requestTtlMs,
-      }),
+      inject: [PENDING_LOGINS, authConfig.KEY],
+      useFactory: (store: Keyv, auth: AuthConfig) => ({ stores: [store], ttl: auth.requestTtlMs }),
     }),
   ],
   exports: [CacheModule],

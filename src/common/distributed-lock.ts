@@ -5,9 +5,3 @@
 export abstract class DistributedLock {
   abstract withLock<T>(name: string, critical: () => Promise<T>): Promise<T>;
 }
-
-export class LocalLock extends DistributedLock {
-  withLock<T>(_name: string, critical: () => Promise<T>): Promise<T> {
-    return critical();
-  }
-}

@@ -1,10 +1,8 @@
-import { registerAs } from '@nestjs/config';
-import { EnvReader } from './env-reader';
+import { configNamespace } from './config-namespace';
 
 const DEFAULT_SCOPES = 'data.records:read data.records:write schema.bases:read user.email:read';
 
-export const airtableConfig = registerAs('airtable', () => {
-  const env = new EnvReader();
+export const airtableConfig = configNamespace('airtable', (env) => {
   const authorizeUrl = env.url('AIRTABLE_AUTHORIZE_URL', 'https://airtable.com/oauth2/v1/authorize');
   const scopes = env.string('AIRTABLE_SCOPES', DEFAULT_SCOPES).split(/\s+/);
   if (new Set(scopes).size !== scopes.length) env.problem('AIRTABLE_SCOPES must not repeat a scope');
@@ -29,8 +27,9 @@ export const airtableConfig = registerAs('airtable', () => {
     /** How long base lists and schemas are reused per connection; 0 turns the cache off. */
     schemaCacheTtlMs: env.integer('AIRTABLE_SCHEMA_CACHE_SECONDS', 30, 0) * 1000,
   };
-  env.done('Airtable');
-  return config;
+  // How long a fetched schema is kept: the cache time, or, with the cache off, just long enough for
+  // callers waiting on the same fetch (possibly on other instances) to read it.
+  return { ...config, schemaEntryTtlMs: config.schemaCacheTtlMs || 2_000 };
 });
 
 export type AirtableConfig = ReturnType<typeof airtableConfig>;

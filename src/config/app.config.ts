@@ -1,13 +1,10 @@
-import { registerAs } from '@nestjs/config';
-import { EnvReader } from './env-reader';
+import { configNamespace } from './config-namespace';
 
-export const appConfig = registerAs('app', () => {
-  const env = new EnvReader();
+export const appConfig = configNamespace('app', (env) => {
   const config = {
-    port: env.integer('PORT', 4000, 0),
     /** Set by the sandbox bootstrap: the pages say that no real Airtable is behind them. */
     sandbox: env.boolean('AIRTABLE_SANDBOX', false),
-    /** Keys the HMACs of browser-binding nonces and session ids; only hashes are ever stored. */
+    /** Keys the HMAC of session ids (only hashes are stored) and, through derived keys, the login binding. */
     sessionSecret: env.string('SESSION_SECRET'),
     /** A session ends after this long without a request... */
     sessionIdleMs: env.integer('SESSION_IDLE_SECONDS', 7 * 24 * 3600) * 1000,
@@ -21,7 +18,6 @@ export const appConfig = registerAs('app', () => {
   if (config.sessionSecret && config.sessionSecret.length < 32) {
     env.problem('SESSION_SECRET must be at least 32 characters');
   }
-  env.done('app');
   return config;
 });
 

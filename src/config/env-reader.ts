@@ -6,6 +6,9 @@ function isLoopbackHost(hostname: string): boolean {
   return LOOPBACK_HOSTS.has(hostname) || /^127(\.\d{1,3}){3}$/.test(hostname);
 }
 
+/** Variables by name, as the process got them (and a `.env` file added). */
+export type Environment = Readonly<Record<string, string | undefined>>;
+
 /**
  * Reads environment variables and collects every problem, so a bad start names all of them at once
  * instead of one per restart.
@@ -13,7 +16,7 @@ function isLoopbackHost(hostname: string): boolean {
 export class EnvReader {
   private readonly problems: string[] = [];
 
-  constructor(private readonly env: NodeJS.ProcessEnv = process.env) {}
+  constructor(private readonly env: Environment) {}
 
   /** The first of `names` that is set (later names are accepted aliases). */
   string(names: string | string[], fallback?: string): string {
@@ -71,10 +74,10 @@ export class EnvReader {
     this.problems.push(message);
   }
 
-  /** Throws one error that lists every problem found in this namespace. */
-  done(namespace: string): void {
+  /** Throws one error that lists every problem found, whatever namespace it is in. */
+  assertValid(): void {
     if (this.problems.length > 0) {
-      throw new ConfigError(`Invalid ${namespace} configuration:\n  - ${this.problems.join('\n  - ')}`);
+      throw new ConfigError(`The service cannot start with this configuration:\n  - ${this.problems.join('\n  - ')}`);
     }
   }
 }

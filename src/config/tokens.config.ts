@@ -1,5 +1,5 @@
-import { registerAs } from '@nestjs/config';
-import { EnvReader } from './env-reader';
+import { configNamespace } from './config-namespace';
+import type { EnvReader } from './env-reader';
 
 const DAY_SECONDS = 24 * 3600;
 
@@ -16,25 +16,18 @@ function parseKeys(env: EnvReader, raw: string): Buffer[] {
     });
 }
 
-export const tokensConfig = registerAs('tokens', () => {
-  const env = new EnvReader();
-  const config = {
-    /** Where connections and sessions are kept; ":memory:" keeps them in the process only. */
-    databasePath: env.string('DATABASE_PATH', './data/airtable-service.sqlite'),
-    encryptionKeys: parseKeys(env, env.string('TOKEN_ENCRYPTION_KEY')),
-    /** An access token this close to expiry (by local receipt time) is refreshed before use. */
-    refreshMarginMs: env.integer('TOKEN_REFRESH_MARGIN_SECONDS', 300, 0) * 1000,
-    /** After a 409 from the token endpoint (another refresh won), wait this long and read the store again. */
-    refreshConflictWaitMs: env.integer('TOKEN_REFRESH_CONFLICT_WAIT_MS', 500, 0),
-    /** How often the keep-alive job looks for refresh tokens that near their end. */
-    keepAliveIntervalMs: env.integer('KEEPALIVE_INTERVAL_SECONDS', 3600) * 1000,
-    /** Refresh tokens that expire within this window are refreshed by the keep-alive job. */
-    keepAliveWindowMs: env.integer('KEEPALIVE_WINDOW_SECONDS', 7 * DAY_SECONDS) * 1000,
-    /** Pause between two keep-alive refreshes, to stay gentle with Airtable. */
-    keepAlivePaceMs: env.integer('KEEPALIVE_PACE_MS', 1000, 0),
-  };
-  env.done('token');
-  return config;
-});
+export const tokensConfig = configNamespace('tokens', (env) => ({
+  encryptionKeys: parseKeys(env, env.string('TOKEN_ENCRYPTION_KEY')),
+  /** An access token this close to expiry (by local receipt time) is refreshed before use. */
+  refreshMarginMs: env.integer('TOKEN_REFRESH_MARGIN_SECONDS', 300, 0) * 1000,
+  /** After a 409 from the token endpoint (another refresh won), wait this long and read the store again. */
+  refreshConflictWaitMs: env.integer('TOKEN_REFRESH_CONFLICT_WAIT_MS', 500, 0),
+  /** How often the keep-alive job looks for refresh tokens that near their end. */
+  keepAliveIntervalMs: env.integer('KEEPALIVE_INTERVAL_SECONDS', 3600) * 1000,
+  /** Refresh tokens that expire within this window are refreshed by the keep-alive job. */
+  keepAliveWindowMs: env.integer('KEEPALIVE_WINDOW_SECONDS', 7 * DAY_SECONDS) * 1000,
+  /** Pause between two keep-alive refreshes, to stay gentle with Airtable. */
+  keepAlivePaceMs: env.integer('KEEPALIVE_PACE_MS', 1000, 0),
+}));
 
 export type TokensConfig = ReturnType<typeof tokensConfig>;

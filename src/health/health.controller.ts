@@ -2,7 +2,7 @@ import { Controller, Get } from '@nestjs/common';
 import { ApiTags } from '@nestjs/swagger';
 import { HealthCheck, HealthCheckService } from '@nestjs/terminus';
 import { NoStore } from '../common/no-store.decorator';
-import { storeUnavailable } from '../redis/redis.service';
+import { storeUnavailable } from '../storage/store-unavailable';
 import { StoreHealthIndicator } from './store.health';
 
 @ApiTags('health')

@@ -1,11 +1,10 @@
 import { Module } from '@nestjs/common';
 import { TerminusModule } from '@nestjs/terminus';
-import { StorageModule } from '../storage/storage.module';
 import { HealthController } from './health.controller';
 import { StoreHealthIndicator } from './store.health';
 
 @Module({
-  imports: [TerminusModule.forRoot({ logger: false }), StorageModule],
+  imports: [TerminusModule.forRoot({ logger: false })],
   controllers: [HealthController],
   providers: [StoreHealthIndicator],
 })

@@ -1,26 +1,19 @@
 import { Inject, Injectable } from '@nestjs/common';
 import { HealthIndicatorService } from '@nestjs/terminus';
-import type Database from 'better-sqlite3';
-import { RedisService } from '../redis/redis.service';
-import { DATABASE } from '../storage/database';
+import { STORE_PROBES, type StoreProbe } from '../storage/storage.tokens';
 
-/** Readiness of the store that holds sessions and connections: Redis when configured, else SQLite. */
+/** Readiness of every store in use (the database, and Redis when configured), each within its timeout. */
 @Injectable()
 export class StoreHealthIndicator {
   constructor(
     private readonly indicator: HealthIndicatorService,
-    private readonly redis: RedisService,
-    @Inject(DATABASE) private readonly db: Database.Database | null,
+    @Inject(STORE_PROBES) private readonly probes: StoreProbe[],
   ) {}
 
   async check(key: string) {
     const check = this.indicator.check(key);
-    try {
-      if (this.redis.enabled) await this.redis.run((client) => client.ping());
-      else this.db!.prepare('SELECT 1').get();
-      return check.up({ store: this.redis.enabled ? 'redis' : 'sqlite' });
-    } catch {
-      return check.down({ store: this.redis.enabled ? 'redis' : 'sqlite' });
-    }
+    const results = await Promise.allSettled(this.probes.map((probe) => probe.ping()));
+    const stores = Object.fromEntries(this.probes.map((probe, i) => [probe.name, results[i].status === 'fulfilled' ? 'up' : 'down']));
+    return results.every((result) => result.status === 'fulfilled') ? check.up(stores) : check.down(stores);
   }
 }

@@ -1,4 +1,4 @@
-import { html, page } from '../common/html';
+import { html, sandboxPage } from './sandbox-html';
 import type { SandboxBase, SandboxUser } from './sandbox-data';
 
 export function consentPage(requestId: string, clientId: string, user: SandboxUser, scopes: string[], bases: SandboxBase[]): string {
@@ -21,9 +21,9 @@ export function consentPage(requestId: string, clientId: string, user: SandboxUs
     </p>
   </form>
 </div>`;
-  return page('Airtable sandbox: grant access', body);
+  return sandboxPage('Airtable sandbox: grant access', body);
 }
 
 export function sandboxErrorPage(message: string): string {
-  return page('Airtable sandbox: error', html`<div class="card error"><h1>Authorization error</h1><p>${message}</p></div>`);
+  return sandboxPage('Airtable sandbox: error', html`<div class="card error"><h1>Authorization error</h1><p>${message}</p></div>`);
 }

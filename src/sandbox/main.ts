@@ -1,6 +1,5 @@
-import { sandboxLifetimes } from './sandbox-mode';
 import { startSandbox } from './sandbox.server';
-import { ALL_SCOPES, SANDBOX_CLIENT_ID } from './sandbox.options';
+import { ALL_SCOPES, SANDBOX_CLIENT_ID, sandboxLifetimes } from './sandbox.options';
 
 /** Runs the sandbox alone, e.g. to point another Airtable client at it. */
 async function main(): Promise<void> {

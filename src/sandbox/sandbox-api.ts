@@ -51,7 +51,7 @@ export class SandboxApi {
     });
   }
 
-  /** A granted base's schema; `include=visibleFieldIds` adds each view's visible fields. */
+  /** A granted base's schema; `include=visibleFieldIds` adds the visible fields of each grid view, and only of those. */
   baseTables(req: SandboxRequest, baseId: string): SandboxResponse {
     return this.withGrant(req, (grant) => {
       if (!this.rateLimit.allow(baseId)) {
@@ -65,7 +65,9 @@ export class SandboxApi {
       const withVisible = req.query.getAll('include').includes('visibleFieldIds');
       const tables = base.tables.map((table) => ({
         ...table,
-        views: table.views.map(({ visibleFieldIds, ...view }) => (withVisible ? { ...view, visibleFieldIds } : view)),
+        views: table.views.map(({ visibleFieldIds, ...view }) =>
+          withVisible && view.type === 'grid' ? { ...view, visibleFieldIds } : view,
+        ),
       }));
       return json(200, { tables });
     });

@@ -14,9 +14,6 @@ export interface SandboxResponse {
   body?: string | Buffer;
 }
 
-/** How many recent requests the sandbox keeps for tests to inspect; older ones are dropped. */
-export const MAX_RECORDED = 1000;
-
 export function json(status: number, body: unknown, headers: Record<string, string> = {}): SandboxResponse {
   return { status, headers: { 'content-type': 'application/json; charset=utf-8', ...headers }, body: JSON.stringify(body) };
 }

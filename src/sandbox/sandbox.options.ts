@@ -61,3 +61,13 @@ export function sandboxOptions(overrides: Partial<SandboxOptions> = {}): Sandbox
     ...overrides,
   };
 }
+
+/** SANDBOX_ACCESS_TOKEN_TTL_SECONDS / SANDBOX_REFRESH_TOKEN_TTL_SECONDS: watch refreshes happen in seconds. */
+export function sandboxLifetimes(env: Readonly<Record<string, string | undefined>>): Partial<SandboxOptions> {
+  const seconds = (name: string) => (env[name] ? Number(env[name]) * 1000 : undefined);
+  const lifetimes = {
+    accessTokenTtlMs: seconds('SANDBOX_ACCESS_TOKEN_TTL_SECONDS'),
+    refreshTokenTtlMs: seconds('SANDBOX_REFRESH_TOKEN_TTL_SECONDS'),
+  };
+  return Object.fromEntries(Object.entries(lifetimes).filter(([, value]) => value !== undefined));
+}

@@ -1,37 +1,41 @@
-import { Inject, Module, type OnApplicationShutdown } from '@nestjs/common';
-import type Database from 'better-sqlite3';
-import { DistributedLock, LocalLock } from '../common/distributed-lock';
-import { airtableConfig, type AirtableConfig } from '../config/airtable.config';
-import { tokensConfig, type TokensConfig } from '../config/tokens.config';
-import { RedisLock } from '../redis/redis-lock';
-import { RedisService } from '../redis/redis.service';
-import { DATABASE, openDatabase } from './database';
+import { type DynamicModule, Global, Inject, Module, type OnApplicationShutdown } from '@nestjs/common';
+import type { Kysely } from 'kysely';
+import { BasePacer } from '../airtable/base-pacer';
+import { DistributedLock } from '../common/distributed-lock';
+import type { Config } from '../config/config';
+import { ConnectionStore } from '../connections/connection.store';
+import { SessionStore } from '../sessions/session.store';
+import { memoryProviders } from './memory/memory.providers';
+import { redisProbe, redisProviders } from './redis/redis.providers';
+import { RedisService } from './redis/redis.service';
+import type { SqlSchema } from './sql/sql-database';
+import { SQL_DATABASE, sqlProbe, sqlProviders } from './sql/sql.providers';
+import { PENDING_LOGINS, SCHEMA_CACHE, STORE_PROBES, THROTTLER_STORAGE } from './storage.tokens';
 
 /**
- * Where shared state lives: the embedded SQLite database by default (null when REDIS_URL is set, so it
- * is never opened), and the lock that serializes work across instances.
+ * The one place that picks the backends. Durable state (connections, sessions) lives in SQL:
+ * PostgreSQL with DATABASE_URL, else SQLite. Ephemeral shared state (pending logins, caches, locks,
+ * pacing, limits) lives in Redis with REDIS_URL, else in this process. Features get the interfaces.
  */
-@Module({
-  providers: [
-    {
-      provide: DATABASE,
-      inject: [tokensConfig.KEY, RedisService],
-      useFactory: (config: TokensConfig, redis: RedisService) => (redis.enabled ? null : openDatabase(config.databasePath)),
-    },
-    {
-      provide: DistributedLock,
-      inject: [RedisService, airtableConfig.KEY],
-      // Held at most through a paced, timed-out Airtable call; twice that is a safe expiry.
-      useFactory: (redis: RedisService, airtable: AirtableConfig) =>
-        redis.enabled ? new RedisLock(redis, 2 * (airtable.timeoutMs + airtable.rateLimitMaxWaitMs)) : new LocalLock(),
-    },
-  ],
-  exports: [DATABASE, DistributedLock],
-})
+@Global()
+@Module({})
 export class StorageModule implements OnApplicationShutdown {
-  constructor(@Inject(DATABASE) private readonly db: Database.Database | null) {}
+  constructor(@Inject(SQL_DATABASE) private readonly db: Kysely<SqlSchema>) {}
 
-  onApplicationShutdown(): void {
-    this.db?.close();
+  static forRoot(config: Config): DynamicModule {
+    const probes = {
+      provide: STORE_PROBES,
+      inject: [SQL_DATABASE, { token: RedisService, optional: true }],
+      useFactory: (db: Kysely<SqlSchema>, redis?: RedisService) => [sqlProbe(db, config.database.timeoutMs), ...(redis ? [redisProbe(redis)] : [])],
+    };
+    return {
+      module: StorageModule,
+      providers: [...sqlProviders(config), ...(config.redis.url ? redisProviders(config) : memoryProviders(config)), probes],
+      exports: [ConnectionStore, SessionStore, PENDING_LOGINS, SCHEMA_CACHE, THROTTLER_STORAGE, BasePacer, DistributedLock, STORE_PROBES],
+    };
+  }
+
+  async onApplicationShutdown(): Promise<void> {
+    await this.db.destroy();
   }
 }

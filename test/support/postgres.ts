@@ -1,5 +1,6 @@
+import { execFileSync } from 'node:child_process';
 import { randomBytes } from 'node:crypto';
-import { mkdtempSync, rmSync } from 'node:fs';
+import { chownSync, mkdtempSync, readdirSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { Client } from 'pg';
@@ -56,3 +57,50 @@ export const SQL_DIALECTS: [string, () => Promise<FreshSqlDatabase>][] = [
     },
   ],
 ];
+
+const PG_BIN = `/usr/lib/postgresql/${process.env.TEST_PG_VERSION ?? readdirSync('/usr/lib/postgresql')[0]}/bin`;
+
+/** A private PostgreSQL server (own data folder and port) that a test may stop and start again. */
+export class PrivatePostgres {
+  private readonly dir = mkdtempSync(join(tmpdir(), 'private-pg-'));
+
+  constructor(readonly port: number) {}
+
+  get url(): string {
+    return `postgres://postgres@127.0.0.1:${this.port}/postgres`;
+  }
+
+  async init(): Promise<void> {
+    chownSync(this.dir, postgresUid(), postgresGid());
+    asPostgres('initdb', ['-D', `${this.dir}/data`, '-A', 'trust', '-U', 'postgres']);
+    await this.start();
+  }
+
+  async start(): Promise<void> {
+    const options = `-p ${this.port} -c listen_addresses=127.0.0.1 -k ${this.dir}`;
+    asPostgres('pg_ctl', ['-D', `${this.dir}/data`, '-o', options, '-l', `${this.dir}/log`, '-w', 'start']);
+  }
+
+  /** Stops at once, as a crash would: no checkpoint, clients cut off. */
+  async stop(): Promise<void> {
+    asPostgres('pg_ctl', ['-D', `${this.dir}/data`, '-m', 'immediate', '-w', 'stop']);
+  }
+
+  async remove(): Promise<void> {
+    try {
+      await this.stop();
+    } catch {
+      // already stopped
+    }
+    rmSync(this.dir, { recursive: true, force: true });
+  }
+}
+
+function asPostgres(tool: string, args: string[]): void {
+  // The server refuses to run as root, so its tools run as the postgres user.
+  const command = process.getuid?.() === 0 ? ['runuser', '-u', 'postgres', '--', `${PG_BIN}/${tool}`, ...args] : [`${PG_BIN}/${tool}`, ...args];
+  execFileSync(command[0], command.slice(1), { stdio: 'ignore', timeout: 30_000 });
+}
+
+const postgresUid = () => (process.getuid?.() === 0 ? Number(execFileSync('id', ['-u', 'postgres']).toString()) : process.getuid!());
+const postgresGid = () => (process.getuid?.() === 0 ? Number(execFileSync('id', ['-g', 'postgres']).toString()) : process.getgid!());

@@ -1,6 +1,6 @@
 import { type ChildProcess, execFileSync, spawn } from 'node:child_process';
 import { join } from 'node:path';
-import { sandboxEnv } from '../../src/sandbox/sandbox-mode';
+import { sandboxEnv } from '../../src/config/sandbox-mode';
 import { type AirtableSandbox, startSandbox } from '../../src/sandbox/sandbox.server';
 import { ALL_SCOPES, SANDBOX_CLIENT_ID, type SandboxOptions } from '../../src/sandbox/sandbox.options';
 import { ENCRYPTION_KEY, freePort, SESSION_SECRET, tempDatabase } from './stack';

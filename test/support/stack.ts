@@ -7,12 +7,12 @@ import { Test } from '@nestjs/testing';
 import { AppModule } from '../../src/app.module';
 import { configureApp } from '../../src/app.setup';
 import { createHttpAdapter } from '../../src/http-adapter';
-import { sandboxEnv } from '../../src/sandbox/sandbox-mode';
+import { sandboxEnv } from '../../src/config/sandbox-mode';
 import { type AirtableSandbox, startSandbox } from '../../src/sandbox/sandbox.server';
+import { testConfig } from './config';
 import { ALL_SCOPES, SANDBOX_CLIENT_ID, type SandboxOptions } from '../../src/sandbox/sandbox.options';
 
-export const SESSION_SECRET = 'test-session-secret-0123456789abcdef';
-export const ENCRYPTION_KEY = Buffer.alloc(32, 7).toString('base64url');
+export { ENCRYPTION_KEY, SESSION_SECRET } from './config';
 
 export interface StackOptions {
   /** Registers the sandbox client as confidential with this secret (and configures the service with it). */
@@ -47,24 +47,18 @@ export async function startStack(options: StackOptions = {}): Promise<Stack> {
       clients: [{ clientId: SANDBOX_CLIENT_ID, clientSecret: options.clientSecret, redirectUris: [redirectUri], scopes: ALL_SCOPES }],
       ...options.sandbox,
     }));
-  const env = {
+  const config = testConfig({
     ...sandboxEnv(sandbox),
     AIRTABLE_REDIRECT_URI: redirectUri,
-    SESSION_SECRET,
-    TOKEN_ENCRYPTION_KEY: ENCRYPTION_KEY,
-    DATABASE_PATH: ':memory:',
-    LOG_LEVEL: 'silent',
+    HTTP_ADAPTER: process.env.HTTP_ADAPTER ?? 'express',
     // Tests sign in far more often than a person; the limit has tests of its own.
     AUTH_RATE_LIMIT_PER_MINUTE: '100000',
     ...options.env,
-  };
-  const app = await withEnv(env, async () => {
-    const moduleRef = await Test.createTestingModule({ imports: [AppModule] }).compile();
-    const nest = moduleRef.createNestApplication(createHttpAdapter(), { logger: false });
-    configureApp(nest);
-    await nest.listen(port, '127.0.0.1');
-    return nest;
   });
+  const moduleRef = await Test.createTestingModule({ imports: [AppModule.forRoot(config)] }).compile();
+  const app = moduleRef.createNestApplication(createHttpAdapter(config.http), { logger: false });
+  configureApp(app);
+  await app.listen(port, '127.0.0.1');
   return {
     app,
     sandbox,
@@ -83,20 +77,6 @@ export async function freePort(): Promise<number> {
   const { port } = server.address() as AddressInfo;
   await new Promise((resolve) => server.close(resolve));
   return port;
-}
-
-/** Configuration is read while the module compiles; the variables are restored afterwards. */
-export async function withEnv<T>(vars: Record<string, string>, run: () => Promise<T>): Promise<T> {
-  const saved = Object.fromEntries(Object.keys(vars).map((key) => [key, process.env[key]]));
-  Object.assign(process.env, vars);
-  try {
-    return await run();
-  } finally {
-    for (const [key, value] of Object.entries(saved)) {
-      if (value === undefined) delete process.env[key];
-      else process.env[key] = value;
-    }
-  }
 }
 
 /** A fresh SQLite file path in a folder of its own. */

@@ -3,7 +3,8 @@ import { type Connection, ConnectionStore, type StoredConnection } from '../../c
 import { sealTokens } from '../../connections/sealed-tokens';
 import type { TokenCipher } from '../../connections/token-cipher';
 import type { SqlSchema } from './sql-database';
-import { DEFAULT_STORE_TIMEOUT_MS, storeCall, type SqlStoreOptions } from './store-call';
+import { withinTime } from '../store-unavailable';
+import { DEFAULT_SQL_TIMEOUT_MS, type SqlStoreOptions } from './sql-database';
 
 /** Connections in the `connections` table, tokens sealed; the same statements on SQLite and PostgreSQL. */
 export class SqlConnectionStore extends ConnectionStore {
@@ -15,19 +16,18 @@ export class SqlConnectionStore extends ConnectionStore {
     options: SqlStoreOptions = {},
   ) {
     super(cipher);
-    this.timeoutMs = options.timeoutMs ?? DEFAULT_STORE_TIMEOUT_MS;
+    this.timeoutMs = options.timeoutMs ?? DEFAULT_SQL_TIMEOUT_MS;
   }
 
   async create(connection: Connection): Promise<void> {
     const row = { id: connection.id, created_at: connection.createdAt, ...this.columns(connection) };
-    await storeCall(this.timeoutMs, () => this.db.insertInto('connections').values(row).execute());
+    await withinTime(this.db.insertInto('connections').values(row).execute(), this.timeoutMs);
   }
 
   async update(connection: Connection): Promise<boolean> {
     const columns = this.columns(connection);
-    const result = await storeCall(this.timeoutMs, () =>
-      this.db.updateTable('connections').set(columns).where('id', '=', connection.id).executeTakeFirst(),
-    );
+    const update = this.db.updateTable('connections').set(columns).where('id', '=', connection.id).executeTakeFirst();
+    const result = await withinTime(update, this.timeoutMs);
     return result.numUpdatedRows > 0n;
   }
 
@@ -45,7 +45,8 @@ export class SqlConnectionStore extends ConnectionStore {
   }
 
   protected async read(id: string): Promise<StoredConnection | undefined> {
-    const row = await storeCall(this.timeoutMs, () => this.db.selectFrom('connections').selectAll().where('id', '=', id).executeTakeFirst());
+    const select = this.db.selectFrom('connections').selectAll().where('id', '=', id).executeTakeFirst();
+    const row = await withinTime(select, this.timeoutMs);
     if (!row) return undefined;
     const connection: Connection = {
       id: row.id,
@@ -60,20 +61,18 @@ export class SqlConnectionStore extends ConnectionStore {
   }
 
   async delete(id: string): Promise<void> {
-    await storeCall(this.timeoutMs, () => this.db.deleteFrom('connections').where('id', '=', id).execute());
+    await withinTime(this.db.deleteFrom('connections').where('id', '=', id).execute(), this.timeoutMs);
   }
 
   async dueForKeepAlive(before: number, limit: number): Promise<string[]> {
-    const rows = await storeCall(this.timeoutMs, () =>
-      this.db
-        .selectFrom('connections')
-        .select('id')
-        .where('status', '=', 'active')
-        .where('refresh_expires_at', '<', before)
-        .orderBy('refresh_expires_at')
-        .limit(limit)
-        .execute(),
-    );
+    const query = this.db
+      .selectFrom('connections')
+      .select('id')
+      .where('status', '=', 'active')
+      .where('refresh_expires_at', '<', before)
+      .orderBy('refresh_expires_at')
+      .limit(limit);
+    const rows = await withinTime(query.execute(), this.timeoutMs);
     return rows.map((row) => row.id);
   }
 }

@@ -42,7 +42,12 @@ export interface SqlDatabaseOptions {
   timeoutMs?: number;
 }
 
-const DEFAULT_TIMEOUT_MS = 5_000;
+export const DEFAULT_SQL_TIMEOUT_MS = 5_000;
+
+export interface SqlStoreOptions {
+  /** A store call that has no answer after this long fails with store_unavailable. */
+  timeoutMs?: number;
+}
 const POSTGRES_URL = /^postgres(ql)?:\/\//i;
 const INT8_TYPE_ID = 20;
 const logger = new Logger('SqlDatabase');
@@ -51,7 +56,7 @@ export function sqlDialectName(url?: string): SqlDialectName {
   return url && POSTGRES_URL.test(url) ? 'postgres' : 'sqlite';
 }
 
-export function openSqlDatabase({ url, path, timeoutMs = DEFAULT_TIMEOUT_MS }: SqlDatabaseOptions): Kysely<SqlSchema> {
+export function openSqlDatabase({ url, path, timeoutMs = DEFAULT_SQL_TIMEOUT_MS }: SqlDatabaseOptions): Kysely<SqlSchema> {
   const dialect = url && POSTGRES_URL.test(url) ? postgres(url, timeoutMs) : sqlite(path, timeoutMs);
   return new Kysely<SqlSchema>({ dialect });
 }
@@ -62,8 +67,11 @@ function postgres(url: string, timeoutMs: number): Dialect {
   const types = new TypeOverrides();
   types.setTypeParser(INT8_TYPE_ID, Number);
   const pool = new Pool({ connectionString: url, connectionTimeoutMillis: timeoutMs, types });
-  // An idle client losing its server emits this; with no listener it would crash the process.
-  pool.on('error', (error) => logger.warn(`An idle PostgreSQL connection failed: ${error.message}`));
+  // A client whose server goes away emits 'error', idle in the pool or checked out mid-query (the
+  // query fails on its own); with no listener that would crash the process.
+  const lost = (error: Error) => logger.warn(`A PostgreSQL connection failed: ${error.message}`);
+  pool.on('error', lost);
+  pool.on('connect', (client) => client.on('error', lost));
   return new PostgresDialect({ pool });
 }
 

@@ -1,6 +1,7 @@
-import { DistributedLock } from '../common/distributed-lock';
-import { randomToken } from '../common/random';
-import { type RedisService, storeUnavailable } from './redis.service';
+import { DistributedLock } from '../../common/distributed-lock';
+import { randomToken } from '../../common/random';
+import { storeUnavailable } from '../store-unavailable';
+import type { RedisService } from './redis.service';
 
 /** Deletes the lock only if it still belongs to the caller: an expired lock taken over is left alone. */
 const RELEASE = `if redis.call('GET', KEYS[1]) == ARGV[1] then return redis.call('DEL', KEYS[1]) else return 0 end`;

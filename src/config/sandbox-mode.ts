@@ -1,12 +1,13 @@
 import { randomToken } from '../common/random';
-import { ConfigError } from '../config/config-error';
-import { AirtableSandbox, startSandbox } from './sandbox.server';
-import { ALL_SCOPES, SANDBOX_CLIENT_ID, type SandboxOptions } from './sandbox.options';
+import { AirtableSandbox, startSandbox } from '../sandbox/sandbox.server';
+import { ALL_SCOPES, SANDBOX_CLIENT_ID, sandboxLifetimes } from '../sandbox/sandbox.options';
+import { ConfigError } from './config-error';
+import type { Environment } from './env-reader';
 
 /** Why the sandbox runs: asked for, or no Airtable client configured outside production. */
 export type SandboxReason = 'requested' | 'no-credentials';
 
-function sandboxReason(env: NodeJS.ProcessEnv): SandboxReason | undefined {
+function sandboxReason(env: Environment): SandboxReason | undefined {
   const flag = env.AIRTABLE_SANDBOX?.trim().toLowerCase();
   if (flag === 'true' || flag === '1') {
     // An emulated Airtable with generated secrets has no place behind real users.
@@ -17,16 +18,6 @@ function sandboxReason(env: NodeJS.ProcessEnv): SandboxReason | undefined {
   }
   if (flag === 'false' || flag === '0') return undefined;
   return !env.AIRTABLE_CLIENT_ID && !env.CLIENT_ID && env.NODE_ENV !== 'production' ? 'no-credentials' : undefined;
-}
-
-/** SANDBOX_ACCESS_TOKEN_TTL_SECONDS / SANDBOX_REFRESH_TOKEN_TTL_SECONDS: watch refreshes happen in seconds. */
-export function sandboxLifetimes(env: NodeJS.ProcessEnv): Partial<SandboxOptions> {
-  const seconds = (name: string) => (env[name] ? Number(env[name]) * 1000 : undefined);
-  const lifetimes = {
-    accessTokenTtlMs: seconds('SANDBOX_ACCESS_TOKEN_TTL_SECONDS'),
-    refreshTokenTtlMs: seconds('SANDBOX_REFRESH_TOKEN_TTL_SECONDS'),
-  };
-  return Object.fromEntries(Object.entries(lifetimes).filter(([, value]) => value !== undefined));
 }
 
 /** The settings that point the service at a running sandbox. */
@@ -44,11 +35,18 @@ export function sandboxEnv(sandbox: AirtableSandbox, clientId = SANDBOX_CLIENT_I
   };
 }
 
+export interface SandboxMode {
+  sandbox: AirtableSandbox;
+  reason: SandboxReason;
+  /** Variables that point the service at the sandbox, laid over the environment it was started with. */
+  settings: Record<string, string>;
+}
+
 /**
- * Starts the sandbox next to the service and rewrites `env` to use it, with generated secrets when none
- * are set. Returns undefined when the service should talk to the real Airtable.
+ * Starts the sandbox next to the service and returns the settings to use it, with generated secrets when
+ * none are set. Returns undefined when the service should talk to the real Airtable.
  */
-export async function startSandboxMode(env: NodeJS.ProcessEnv): Promise<{ sandbox: AirtableSandbox; reason: SandboxReason } | undefined> {
+export async function startSandboxMode(env: Environment): Promise<SandboxMode | undefined> {
   const reason = sandboxReason(env);
   if (!reason) return undefined;
   const redirectUri = env.AIRTABLE_REDIRECT_URI || `http://localhost:${env.PORT || 4000}/airtable-oauth`;
@@ -64,11 +62,12 @@ export async function startSandboxMode(env: NodeJS.ProcessEnv): Promise<{ sandbo
       },
     ],
   });
-  Object.assign(env, sandboxEnv(sandbox), {
+  const settings = {
+    ...sandboxEnv(sandbox),
     SESSION_SECRET: env.SESSION_SECRET || randomToken(),
     TOKEN_ENCRYPTION_KEY: env.TOKEN_ENCRYPTION_KEY || randomToken(),
     // The sandbox forgets its grants when it stops, so by default the service's store does too.
     DATABASE_PATH: env.DATABASE_PATH || ':memory:',
-  });
-  return { sandbox, reason };
+  };
+  return { sandbox, reason, settings };
 }

@@ -1,0 +1,47 @@
+import { Logger, type Provider } from '@nestjs/common';
+import { type Kysely, sql } from 'kysely';
+import type { Config } from '../../config/config';
+import { ConnectionStore } from '../../connections/connection.store';
+import { TokenCipher } from '../../connections/token-cipher';
+import { SessionStore } from '../../sessions/session.store';
+import { withinTime } from '../store-unavailable';
+import type { StoreProbe } from '../storage.tokens';
+import { openSqlDatabase, type SqlSchema } from './sql-database';
+import { migrateToLatest } from './sql-migrations';
+import { SqlConnectionStore } from './sql-connection.store';
+import { SqlSessionStore } from './sql-session.store';
+
+export const SQL_DATABASE = Symbol('SQL_DATABASE');
+
+/** Durable state (connections, sessions) in PostgreSQL or SQLite, migrated to the latest schema at start. */
+export function sqlProviders(config: Config): Provider[] {
+  const { url, path, timeoutMs } = config.database;
+  if (config.redis.url && !url) {
+    new Logger('Storage').warn(`REDIS_URL is set but DATABASE_URL is not: connections and sessions stay in the local SQLite file ${path}, which other instances do not share`);
+  }
+  return [
+    {
+      provide: SQL_DATABASE,
+      useFactory: async () => {
+        const db = openSqlDatabase({ url, path, timeoutMs });
+        await migrateToLatest(db);
+        return db;
+      },
+    },
+    TokenCipher,
+    {
+      provide: ConnectionStore,
+      inject: [SQL_DATABASE, TokenCipher],
+      useFactory: (db: Kysely<SqlSchema>, cipher: TokenCipher) => new SqlConnectionStore(db, cipher, { timeoutMs }),
+    },
+    {
+      provide: SessionStore,
+      inject: [SQL_DATABASE],
+      useFactory: (db: Kysely<SqlSchema>) => new SqlSessionStore(db, config.app, { timeoutMs }),
+    },
+  ];
+}
+
+export function sqlProbe(db: Kysely<SqlSchema>, timeoutMs: number): StoreProbe {
+  return { name: 'database', ping: async () => void (await withinTime(sql`select 1`.execute(db), timeoutMs)) };
+}
