@@ -32,16 +32,24 @@ const FAULTS: Array<[string, { status?: number; body?: string | Buffer; headers?
   ['a hang', { delayMs: 3_000 }, 504, 'upstream_timeout'],
 ];
 
+/** The in-memory store of pending logins, whose size some tests read; anything else is a mistake in the test. */
+function memoryStore(stack: Stack): ExpiringMapStore {
+  const store = stack.app.get<Cache>(CACHE_MANAGER).stores[0].store;
+  if (!(store instanceof ExpiringMapStore)) throw new Error('This test needs pending logins in memory (REDIS_URL empty)');
+  return store;
+}
+
 describe('Hostile input and upstream faults', () => {
   let stack: Stack;
 
   beforeAll(async () => {
-    stack = await startStack({ env: { AIRTABLE_TIMEOUT_MS: '500', AIRTABLE_MAX_RESPONSE_BYTES: String(1024 * 1024) } });
+    // Pending logins in memory (REDIS_URL empty), whose size these tests read.
+    stack = await startStack({ env: { AIRTABLE_TIMEOUT_MS: '500', AIRTABLE_MAX_RESPONSE_BYTES: String(1024 * 1024), REDIS_URL: '' } });
   });
   afterAll(() => stack.close());
   afterEach(() => stack.sandbox.recorder.clearFaults());
 
-  const pendingCount = () => (stack.app.get<Cache>(CACHE_MANAGER).stores[0].store as ExpiringMapStore).size;
+  const pendingCount = () => memoryStore(stack).size;
 
   describe.each(FAULTS)('the token endpoint answering %s', (_name, fault, status, code) => {
     it(`gives ${status} ${code}, no session, no crash`, async () => {
@@ -252,9 +260,9 @@ describe('Floods', () => {
   });
 
   it('keeps pending logins capped under a flood from many addresses while a real user still logs in', async () => {
-    const stack = await startStack({ env: { AUTH_MAX_PENDING_REQUESTS: '1000', AUTH_RATE_LIMIT_PER_MINUTE: '5', TRUST_PROXY: 'loopback' } });
+    const stack = await startStack({ env: { AUTH_MAX_PENDING_REQUESTS: '1000', AUTH_RATE_LIMIT_PER_MINUTE: '5', TRUST_PROXY: 'loopback', REDIS_URL: '' } });
     try {
-      const pending = () => (stack.app.get<Cache>(CACHE_MANAGER).stores[0].store as ExpiringMapStore).size;
+      const pending = () => memoryStore(stack).size;
       const flooder = new TestBrowser(stack).agent;
       const user = new TestBrowser(stack);
       let userResult: number | undefined;

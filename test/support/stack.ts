@@ -10,6 +10,8 @@ import { createHttpAdapter } from '../../src/http-adapter';
 import { sandboxEnv } from '../../src/config/sandbox-mode';
 import { type AirtableSandbox, startSandbox } from '../../src/sandbox/sandbox.server';
 import { testConfig } from './config';
+import { createTestDatabase } from './postgres';
+import { deleteKeys, REDIS_URL, testPrefix } from './redis';
 import { ALL_SCOPES, SANDBOX_CLIENT_ID, type SandboxOptions } from '../../src/sandbox/sandbox.options';
 
 export { ENCRYPTION_KEY, SESSION_SECRET } from './config';
@@ -47,12 +49,14 @@ export async function startStack(options: StackOptions = {}): Promise<Stack> {
       clients: [{ clientId: SANDBOX_CLIENT_ID, clientSecret: options.clientSecret, redirectUris: [redirectUri], scopes: ALL_SCOPES }],
       ...options.sandbox,
     }));
+  const fleetStores = await fleetStoresFor(options.env ?? {});
   const config = testConfig({
     ...sandboxEnv(sandbox),
     AIRTABLE_REDIRECT_URI: redirectUri,
     HTTP_ADAPTER: process.env.HTTP_ADAPTER ?? 'express',
     // Tests sign in far more often than a person; the limit has tests of its own.
     AUTH_RATE_LIMIT_PER_MINUTE: '100000',
+    ...fleetStores?.env,
     ...options.env,
   });
   const moduleRef = await Test.createTestingModule({ imports: [AppModule.forRoot(config)] }).compile();
@@ -67,6 +71,24 @@ export async function startStack(options: StackOptions = {}): Promise<Stack> {
     async close() {
       await app.close();
       if (!options.sandboxInstance) await sandbox.close();
+      await fleetStores?.remove();
+    },
+  };
+}
+
+/**
+ * With TEST_STORES=postgres+redis (CI runs the suites once so), every stack whose test does not pick
+ * its own stores gets a fresh PostgreSQL database and a Redis prefix of its own, both removed on close.
+ */
+async function fleetStoresFor(env: Record<string, string>) {
+  if (process.env.TEST_STORES !== 'postgres+redis' || 'DATABASE_PATH' in env || 'DATABASE_URL' in env || 'REDIS_URL' in env) return undefined;
+  const database = await createTestDatabase();
+  const prefix = testPrefix();
+  return {
+    env: { DATABASE_URL: database.url, REDIS_URL, REDIS_KEY_PREFIX: prefix },
+    async remove() {
+      await deleteKeys(prefix);
+      await database.drop();
     },
   };
 }
