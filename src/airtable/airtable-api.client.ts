@@ -42,7 +42,7 @@ export class AirtableApiClient {
 
   async baseTables(accessToken: string, baseId: string, includeVisibleFieldIds: boolean): Promise<AirtableTable[]> {
     // Checked by the caller too; here it guards the URL itself against traversal.
-    if (!BASE_ID_PATTERN.test(baseId)) throw new AppError(ErrorCode.InvalidBaseId, 'Base ids look like appXXXXXXXXXXXXXX.');
+    if (!BASE_ID_PATTERN.test(baseId)) throw new AppError(ErrorCode.InvalidBaseId);
     await this.pacer.acquire(baseId);
     const query: Record<string, string> = includeVisibleFieldIds ? { include: 'visibleFieldIds' } : {};
     try {

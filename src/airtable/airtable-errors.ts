@@ -11,26 +11,24 @@ export function apiError(status: number, body: unknown): AppError {
   const type = errorType(body);
   switch (status) {
     case 401:
-      return new AppError(ErrorCode.ReauthRequired, 'Airtable no longer accepts this connection. Please connect again.');
+      return new AppError(ErrorCode.ReauthRequired);
     case 403:
       return type === 'INVALID_PERMISSIONS_OR_MODEL_NOT_FOUND'
-        ? new AppError(ErrorCode.BaseNotAccessible, 'This base does not exist or was not granted to this connection.')
-        : new AppError(ErrorCode.InsufficientScope, 'This connection is not permitted to do that. Connect again with more scopes.');
+        ? new AppError(ErrorCode.BaseNotAccessible)
+        : new AppError(ErrorCode.InsufficientScope);
     case 404:
-      return new AppError(ErrorCode.NotFound, 'Airtable has nothing at this address.');
+      return new AppError(ErrorCode.NotFound, { message: 'Airtable has nothing at this address.' });
     case 422:
-      return new AppError(ErrorCode.UpstreamRejected, 'Airtable could not process this request.');
+      return new AppError(ErrorCode.UpstreamRejected);
     case 429:
-      return new AppError(ErrorCode.RateLimited, 'Airtable limits how fast a base can be read. Please try again shortly.', {
-        retryAfterSeconds: RATE_LIMIT_RETRY_AFTER_SECONDS,
-      });
+      return new AppError(ErrorCode.RateLimited, { retryAfterSeconds: RATE_LIMIT_RETRY_AFTER_SECONDS });
     default:
-      return new AppError(ErrorCode.UpstreamError, `Airtable answered with status ${status}.`);
+      return new AppError(ErrorCode.UpstreamError, { message: `Airtable answered with status ${status}.` });
   }
 }
 
 export function invalidResponse(): AppError {
-  return new AppError(ErrorCode.UpstreamError, 'Airtable sent an invalid response.');
+  return new AppError(ErrorCode.UpstreamError);
 }
 
 /** `{"error":{"type":"..."}}`, or the bare `{"error":"NOT_FOUND"}` some 404s use. */

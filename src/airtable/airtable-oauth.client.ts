@@ -78,15 +78,15 @@ export class AirtableOAuthClient {
       const response = await oauth.refreshTokenGrantRequest(this.server, this.client, this.clientAuth, refreshToken, this.options);
       const receivedAt = Date.now();
       if (response.status === 409) {
-        throw new AppError(ErrorCode.RefreshConflict, 'Airtable is refreshing this connection already.');
+        throw new AppError(ErrorCode.RefreshConflict);
       }
       return toTokenSet(await oauth.processRefreshTokenResponse(this.server, this.client, response), receivedAt);
     } catch (error) {
       if (error instanceof AppError && error.code === ErrorCode.RefreshConflict) throw error;
       if (error instanceof oauth.ResponseBodyError && error.error === 'invalid_grant') {
-        throw new AppError(ErrorCode.ReauthRequired, 'Airtable no longer accepts this connection. Please connect again.');
+        throw new AppError(ErrorCode.ReauthRequired);
       }
-      throw new AppError(ErrorCode.RefreshUnavailable, 'Airtable could not renew access right now. Please try again shortly.', {
+      throw new AppError(ErrorCode.RefreshUnavailable, {
         cause: error instanceof Error ? error.name : undefined,
         retryAfterSeconds: 5,
       });
@@ -108,18 +108,17 @@ function airtableBasicAuth(clientSecret: string): oauth.ClientAuth {
 function exchangeError(error: unknown): AppError {
   if (error instanceof AppError) return error;
   if (error instanceof oauth.ResponseBodyError && error.status < 500) {
-    return new AppError(ErrorCode.TokenExchangeFailed, 'Airtable did not accept the sign-in. Please try again.', {
-      cause: error.error,
-    });
+    return new AppError(ErrorCode.TokenExchangeFailed, { cause: error.error });
   }
-  return new AppError(ErrorCode.UpstreamError, "Airtable's token endpoint sent an invalid response.", {
+  return new AppError(ErrorCode.UpstreamError, {
+    message: "Airtable's token endpoint sent an invalid response.",
     cause: error instanceof Error ? error.name : undefined,
   });
 }
 
 /** oauth4webapi checked the JSON object and the access_token; Airtable's contract needs more. */
 function toTokenSet(body: oauth.TokenEndpointResponse, receivedAt: number): TokenSet {
-  const invalid = () => new AppError(ErrorCode.UpstreamError, "Airtable's token endpoint sent an invalid response.");
+  const invalid = () => new AppError(ErrorCode.UpstreamError, { message: "Airtable's token endpoint sent an invalid response." });
   if (body.token_type !== 'bearer') throw invalid();
   if (typeof body.expires_in !== 'number' || body.expires_in <= 0) throw invalid();
   const refreshExpiresIn = body.refresh_expires_in;

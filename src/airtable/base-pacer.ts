@@ -8,9 +8,7 @@ import type { AirtableConfig } from '../config/airtable.config';
 export const WINDOW_MS = 1_100;
 
 export function rateLimited(waitMs: number): AppError {
-  return new AppError(ErrorCode.RateLimited, 'Airtable limits how fast a base can be read. Please try again shortly.', {
-    retryAfterSeconds: Math.max(1, Math.ceil(waitMs / 1000)),
-  });
+  return new AppError(ErrorCode.RateLimited, { retryAfterSeconds: Math.max(1, Math.ceil(waitMs / 1000)) });
 }
 
 /**

@@ -18,8 +18,8 @@ export async function upstreamFetch(url: string | URL, init: RequestInit, limits
     return new Response(body.length === 0 ? null : body, { status: response.status, headers: response.headers });
   } catch (error) {
     if (error instanceof AppError) throw error;
-    if (signal.aborted) throw new AppError(ErrorCode.UpstreamTimeout, 'Airtable did not answer in time.', { cause: error });
-    throw new AppError(ErrorCode.UpstreamUnavailable, 'Airtable could not be reached.', { cause: error });
+    if (signal.aborted) throw new AppError(ErrorCode.UpstreamTimeout, { cause: error });
+    throw new AppError(ErrorCode.UpstreamUnavailable, { cause: error });
   }
 }
 
@@ -51,5 +51,5 @@ async function readCapped(response: Response, maxBytes: number): Promise<Uint8Ar
 }
 
 function tooLarge(): AppError {
-  return new AppError(ErrorCode.UpstreamError, 'Airtable sent a response that is too large.');
+  return new AppError(ErrorCode.UpstreamError, { message: 'Airtable sent a response that is too large.' });
 }

@@ -48,9 +48,7 @@ export class AuthThrottlerGuard extends ThrottlerGuard {
   }
 
   protected override async throwThrottlingException(_context: ExecutionContext, limit: ThrottlerLimitDetail): Promise<void> {
-    throw new AppError(ErrorCode.TooManyRequests, 'Too many sign-in attempts from this address. Please wait a minute.', {
-      retryAfterSeconds: Math.max(1, limit.timeToBlockExpire || limit.timeToExpire),
-    });
+    throw new AppError(ErrorCode.TooManyRequests, { retryAfterSeconds: Math.max(1, limit.timeToBlockExpire || limit.timeToExpire) });
   }
 
   private fixedRequests(): FixedRequest[] | null {

@@ -5,6 +5,7 @@ import { AppError, ErrorCode } from '../common/app-error';
 import { randomToken } from '../common/random';
 import { airtableConfig, type AirtableConfig } from '../config/airtable.config';
 import { ConnectionStore } from '../connections/connection.store';
+import { SessionService } from '../sessions/session.service';
 import { BrowserBinding } from './browser-binding';
 import { parseCallback } from './callback-params';
 import { PendingAuthStore } from './pending-auth.store';
@@ -18,7 +19,8 @@ export interface LoginStart {
 }
 
 export interface LoginResult {
-  connectionId: string;
+  /** The new session's id, for the cookie. */
+  sessionId: string;
   returnTo: string;
 }
 
@@ -31,6 +33,7 @@ export class AuthService {
     private readonly api: AirtableApiClient,
     private readonly connections: ConnectionStore,
     private readonly binding: BrowserBinding,
+    private readonly sessions: SessionService,
     @Inject(airtableConfig.KEY) private readonly airtable: AirtableConfig,
   ) {}
 
@@ -47,15 +50,20 @@ export class AuthService {
     return { authorizeUrl: this.oauth.authorizationUrl(state, s256CodeChallenge(codeVerifier)), bindingCookie: binding.cookie };
   }
 
-  async completeLogin(rawQuery: string, bindingCookie: string | undefined): Promise<LoginResult> {
+  /**
+   * Finishes a login from its callback: the pending login taken (by its browser only), the code
+   * exchanged, the user named, the connection stored and a new session started in place of the
+   * browser's old one.
+   */
+  async completeLogin(rawQuery: string, bindingCookie: string | undefined, previousSessionId: string | undefined): Promise<LoginResult> {
     const callback = parseCallback(rawQuery, this.airtable.issuer);
     const nonce = this.binding.nonceOf(bindingCookie);
     const request = await this.pending.take(callback.state, nonce ? this.binding.hash(nonce) : '');
     if (callback.kind === 'error') {
       // Airtable's error_description is never shown: it is for developers and could carry markup.
       throw callback.error === 'access_denied'
-        ? new AppError(ErrorCode.AccessDenied, 'Access to Airtable was not granted.')
-        : new AppError(ErrorCode.AuthorizationFailed, 'Airtable could not complete the sign-in. Please try again.');
+        ? new AppError(ErrorCode.AccessDenied)
+        : new AppError(ErrorCode.AuthorizationFailed);
     }
     const tokens = await this.oauth.exchangeCode(callback.params, callback.state, request.codeVerifier);
     const user = await this.api.whoami(tokens.accessToken);
@@ -71,6 +79,6 @@ export class AuthService {
       createdAt: now,
       updatedAt: now,
     });
-    return { connectionId, returnTo: request.returnTo };
+    return { sessionId: await this.sessions.start(connectionId, previousSessionId), returnTo: request.returnTo };
   }
 }

@@ -19,16 +19,16 @@ export function parseCallback(rawQuery: string, expectedIssuer: string): Callbac
   const query = strictQuery(rawQuery, NAMES);
   const { state, code, error, iss } = query;
   if (state === undefined || !RANDOM_TOKEN_PATTERN.test(state)) {
-    throw new AppError(ErrorCode.InvalidState, 'This sign-in link is not valid. Please start again.');
+    throw new AppError(ErrorCode.InvalidState, { message: 'This sign-in link is not valid. Please start again.' });
   }
   if (iss !== undefined && iss !== expectedIssuer) {
-    throw new AppError(ErrorCode.IssuerMismatch, 'The sign-in response did not come from Airtable.');
+    throw new AppError(ErrorCode.IssuerMismatch);
   }
   if ((code === undefined) === (error === undefined)) {
-    throw new AppError(ErrorCode.InvalidRequest, 'The sign-in response must carry either a code or an error.');
+    throw new AppError(ErrorCode.InvalidRequest, { message: 'The sign-in response must carry either a code or an error.' });
   }
   if (error !== undefined) return { kind: 'error', state, error };
-  if (!CODE_PATTERN.test(code!)) throw new AppError(ErrorCode.InvalidRequest, 'The sign-in response carries a malformed code.');
+  if (!CODE_PATTERN.test(code!)) throw new AppError(ErrorCode.InvalidRequest, { message: 'The sign-in response carries a malformed code.' });
   const params = new URLSearchParams({ state, code: code! });
   if (iss !== undefined) params.set('iss', iss);
   return { kind: 'code', state, params };

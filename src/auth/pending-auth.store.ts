@@ -52,15 +52,15 @@ export class PendingAuthStore {
    */
   async take(state: string, bindingHash: string): Promise<PendingAuthRequest> {
     const request = decode(await this.keyv.get<string>(PREFIX + state));
-    if (!request) throw new AppError(ErrorCode.InvalidState, 'This sign-in link has expired or was already used.');
+    if (!request) throw new AppError(ErrorCode.InvalidState);
     if (!safeEqual(request.bindingHash, bindingHash)) {
-      throw new AppError(ErrorCode.BrowserMismatch, 'This sign-in was started in another browser. Please start again here.');
+      throw new AppError(ErrorCode.BrowserMismatch);
     }
     // The single-use gate: of concurrent callbacks for one state, only the one whose delete removed
     // the entry goes on (cache-manager's del() always says true; Keyv's delete() does not, atomically
     // on Redis too).
     const removed = await this.keyv.delete(PREFIX + state);
-    if (!removed) throw new AppError(ErrorCode.InvalidState, 'This sign-in link has expired or was already used.');
+    if (!removed) throw new AppError(ErrorCode.InvalidState);
     return request;
   }
 }

@@ -6,7 +6,7 @@ import { AppError, ErrorCode } from '../common/app-error';
 @Injectable()
 export class BaseIdPipe implements PipeTransform<string, string> {
   transform(value: string): string {
-    if (!BASE_ID_PATTERN.test(value)) throw new AppError(ErrorCode.InvalidBaseId, 'Base ids look like appXXXXXXXXXXXXXX.');
+    if (!BASE_ID_PATTERN.test(value)) throw new AppError(ErrorCode.InvalidBaseId);
     return value;
   }
 }

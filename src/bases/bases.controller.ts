@@ -6,7 +6,7 @@ import { HttpExchange, type HttpRequest } from '../common/http-exchange';
 import { NoStore } from '../common/no-store.decorator';
 import { strictQuery } from '../common/strict-query';
 import { CurrentConnection, SessionGuard } from '../sessions/session.guard';
-import type { Connection } from '../connections/connection.store';
+import type { StoredConnection } from '../connections/connection.store';
 import { BaseIdPipe } from './base-id.pipe';
 import { BasesService } from './bases.service';
 import { BasesResponseDto } from './dto/bases-response.dto';
@@ -36,7 +36,7 @@ export class BasesController {
   @NoStore()
   @ApiOperation({ summary: 'Every base the connection can see' })
   @ApiOkResponse({ type: BasesResponseDto })
-  async list(@CurrentConnection() connection: Connection, @Headers('cache-control') cacheControl?: string): Promise<BasesResponseDto> {
+  async list(@CurrentConnection() connection: StoredConnection, @Headers('cache-control') cacheControl?: string): Promise<BasesResponseDto> {
     return { bases: await this.bases.listBases(connection, wantsFresh(cacheControl)) };
   }
 
@@ -48,14 +48,14 @@ export class BasesController {
   @ApiResponse({ status: 400, type: ErrorResponseDto, description: 'invalid_base_id' })
   @ApiResponse({ status: 403, type: ErrorResponseDto, description: 'base_not_accessible or insufficient_scope' })
   async tables(
-    @CurrentConnection() connection: Connection,
+    @CurrentConnection() connection: StoredConnection,
     @Param('id', BaseIdPipe) baseId: string,
     @Req() req: HttpRequest,
     @Headers('cache-control') cacheControl?: string,
   ): Promise<TablesResponseDto> {
     const { include } = strictQuery(this.http.rawQuery(req), ['include']);
     if (include !== undefined && include !== 'visibleFieldIds') {
-      throw new AppError(ErrorCode.InvalidRequest, 'The only supported include is visibleFieldIds.');
+      throw new AppError(ErrorCode.InvalidRequest, { message: 'The only supported include is visibleFieldIds.' });
     }
     return { tables: await this.bases.tables(connection, baseId, include !== undefined, wantsFresh(cacheControl)) };
   }

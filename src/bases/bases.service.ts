@@ -1,12 +1,13 @@
 import { Inject, Injectable } from '@nestjs/common';
 import type { Keyv } from 'keyv';
+import { AppError, ErrorCode } from '../common/app-error';
 import { AirtableApiClient } from '../airtable/airtable-api.client';
 import type { AirtableBase, AirtableTable } from '../airtable/airtable-models';
 import { DistributedLock } from '../common/distributed-lock';
 import { SingleFlight } from '../common/single-flight';
 import { airtableConfig, type AirtableConfig } from '../config/airtable.config';
-import type { Connection } from '../connections/connection.store';
-import { reauthRequired, TokenService } from '../connections/token.service';
+import type { StoredConnection } from '../connections/connection.store';
+import { TokenService } from '../connections/token.service';
 import { SCHEMA_CACHE } from '../storage/storage.tokens';
 
 interface Cached<T> {
@@ -31,16 +32,16 @@ export class BasesService {
     @Inject(airtableConfig.KEY) private readonly config: AirtableConfig,
   ) {}
 
-  listBases(connection: Connection, fresh = false): Promise<AirtableBase[]> {
-    return this.cached(connection, `bases:${connection.id}`, fresh, () =>
-      this.tokens.withAccessToken(connection.id, (token) => this.api.listBases(token)),
+  listBases(stored: StoredConnection, fresh = false): Promise<AirtableBase[]> {
+    return this.cached(stored, `bases:${stored.connection.id}`, fresh, () =>
+      this.tokens.withAccessToken(stored, (token) => this.api.listBases(token)),
     );
   }
 
-  tables(connection: Connection, baseId: string, includeVisibleFieldIds: boolean, fresh = false): Promise<AirtableTable[]> {
-    const key = `tables:${connection.id}:${baseId}:${includeVisibleFieldIds ? 'visible' : 'plain'}`;
-    return this.cached(connection, key, fresh, () =>
-      this.tokens.withAccessToken(connection.id, (token) => this.api.baseTables(token, baseId, includeVisibleFieldIds)),
+  tables(stored: StoredConnection, baseId: string, includeVisibleFieldIds: boolean, fresh = false): Promise<AirtableTable[]> {
+    const key = `tables:${stored.connection.id}:${baseId}:${includeVisibleFieldIds ? 'visible' : 'plain'}`;
+    return this.cached(stored, key, fresh, () =>
+      this.tokens.withAccessToken(stored, (token) => this.api.baseTables(token, baseId, includeVisibleFieldIds)),
     );
   }
 
@@ -48,9 +49,9 @@ export class BasesService {
    * `fresh` (and a cache turned off) accepts only a result fetched after the request arrived: one
    * that another caller's call in flight brings back is as fresh as it gets.
    */
-  private async cached<T>(connection: Connection, key: string, fresh: boolean, load: () => Promise<T>): Promise<T> {
+  private async cached<T>(stored: StoredConnection, key: string, fresh: boolean, load: () => Promise<T>): Promise<T> {
     // Nothing cached is served for a connection Airtable no longer accepts.
-    if (connection.status !== 'active') throw reauthRequired();
+    if (stored.connection.status !== 'active') throw new AppError(ErrorCode.ReauthRequired);
     const since = fresh || this.config.schemaCacheTtlMs === 0 ? Date.now() : 0;
     const hit = await this.read<T>(key, since);
     if (hit) return hit.value;

@@ -1,36 +1,9 @@
 import { ArgumentsHost, Catch, ExceptionFilter, HttpException, HttpStatus, Logger } from '@nestjs/common';
 import { HttpAdapterHost } from '@nestjs/core';
-import { AppError, ErrorCode } from './app-error';
+import { AppError } from './app-error';
+import { ERRORS, ErrorCode } from './error-codes';
 import type { HttpRequest } from './http-exchange';
 import { html, page } from './html';
-
-const STATUS: Record<ErrorCode, number> = {
-  [ErrorCode.InvalidRequest]: HttpStatus.BAD_REQUEST,
-  [ErrorCode.InvalidState]: HttpStatus.BAD_REQUEST,
-  [ErrorCode.BrowserMismatch]: HttpStatus.BAD_REQUEST,
-  [ErrorCode.IssuerMismatch]: HttpStatus.BAD_REQUEST,
-  [ErrorCode.AccessDenied]: HttpStatus.FORBIDDEN,
-  [ErrorCode.AuthorizationFailed]: HttpStatus.BAD_GATEWAY,
-  [ErrorCode.TokenExchangeFailed]: HttpStatus.BAD_REQUEST,
-  [ErrorCode.Unauthenticated]: HttpStatus.UNAUTHORIZED,
-  [ErrorCode.ReauthRequired]: HttpStatus.UNAUTHORIZED,
-  [ErrorCode.InvalidBaseId]: HttpStatus.BAD_REQUEST,
-  [ErrorCode.BaseNotAccessible]: HttpStatus.FORBIDDEN,
-  [ErrorCode.InsufficientScope]: HttpStatus.FORBIDDEN,
-  [ErrorCode.UpstreamRejected]: HttpStatus.UNPROCESSABLE_ENTITY,
-  [ErrorCode.RateLimited]: HttpStatus.TOO_MANY_REQUESTS,
-  [ErrorCode.RefreshUnavailable]: HttpStatus.SERVICE_UNAVAILABLE,
-  [ErrorCode.RefreshConflict]: HttpStatus.SERVICE_UNAVAILABLE,
-  [ErrorCode.ForbiddenOrigin]: HttpStatus.FORBIDDEN,
-  [ErrorCode.NotFound]: HttpStatus.NOT_FOUND,
-  [ErrorCode.PayloadTooLarge]: HttpStatus.PAYLOAD_TOO_LARGE,
-  [ErrorCode.TooManyRequests]: HttpStatus.TOO_MANY_REQUESTS,
-  [ErrorCode.UpstreamError]: HttpStatus.BAD_GATEWAY,
-  [ErrorCode.UpstreamTimeout]: HttpStatus.GATEWAY_TIMEOUT,
-  [ErrorCode.UpstreamUnavailable]: HttpStatus.BAD_GATEWAY,
-  [ErrorCode.StoreUnavailable]: HttpStatus.SERVICE_UNAVAILABLE,
-  [ErrorCode.Internal]: HttpStatus.INTERNAL_SERVER_ERROR,
-};
 
 /** Errors where starting the login again is the way out. */
 const RETRY_LOGIN = new Set<ErrorCode>([
@@ -80,14 +53,15 @@ export class AppErrorFilter implements ExceptionFilter {
   }
 
   private describe(exception: unknown): { code: ErrorCode; message: string; status: number } {
-    if (exception instanceof AppError) return { code: exception.code, message: exception.message, status: STATUS[exception.code] };
+    if (exception instanceof AppError) return { code: exception.code, message: exception.message, status: ERRORS[exception.code].status };
     const status = clientErrorStatus(exception);
-    if (status === HttpStatus.NOT_FOUND) return { code: ErrorCode.NotFound, message: 'There is nothing at this address.', status };
-    if (status === HttpStatus.PAYLOAD_TOO_LARGE) return { code: ErrorCode.PayloadTooLarge, message: 'The request body is too large.', status };
-    if (status !== undefined) return { code: ErrorCode.InvalidRequest, message: 'The request is not valid.', status };
+    if (status !== undefined) {
+      const code = status === HttpStatus.NOT_FOUND ? ErrorCode.NotFound : status === HttpStatus.PAYLOAD_TOO_LARGE ? ErrorCode.PayloadTooLarge : ErrorCode.InvalidRequest;
+      return { code, message: ERRORS[code].message, status };
+    }
     // Only the class name: messages of unexpected errors can carry request data or tokens.
     this.logger.error(`Unexpected ${exception instanceof Error ? exception.name : typeof exception}`);
-    return { code: ErrorCode.Internal, message: 'Something went wrong on our side. Please try again.', status: 500 };
+    return { code: ErrorCode.Internal, message: ERRORS[ErrorCode.Internal].message, status: HttpStatus.INTERNAL_SERVER_ERROR };
   }
 }
 

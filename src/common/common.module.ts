@@ -1,10 +1,11 @@
 import { Global, Module } from '@nestjs/common';
+import { Cookies } from './cookies';
 import { HttpExchange } from './http-exchange';
 import { SameOriginGuard } from './same-origin.guard';
 
 @Global()
 @Module({
-  providers: [HttpExchange, SameOriginGuard],
-  exports: [HttpExchange, SameOriginGuard],
+  providers: [Cookies, HttpExchange, SameOriginGuard],
+  exports: [Cookies, HttpExchange, SameOriginGuard],
 })
 export class CommonModule {}

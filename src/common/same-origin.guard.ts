@@ -22,7 +22,7 @@ export class SameOriginGuard implements CanActivate {
     const origin = headers.origin;
     const allowed = site !== undefined ? site === 'same-origin' || site === 'none' : origin === undefined || origin === this.origin;
     if (!allowed) {
-      throw new AppError(ErrorCode.ForbiddenOrigin, 'This request must come from this site.');
+      throw new AppError(ErrorCode.ForbiddenOrigin);
     }
     return true;
   }

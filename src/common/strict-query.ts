@@ -13,7 +13,7 @@ export function strictQuery<K extends string>(raw: string, names: readonly K[]):
     const base = bracket < 0 ? key : key.slice(0, bracket);
     if (!wanted.has(base)) continue;
     if (bracket >= 0 || Object.hasOwn(result, key)) {
-      throw new AppError(ErrorCode.InvalidRequest, `The parameter "${base}" must be sent exactly once.`);
+      throw new AppError(ErrorCode.InvalidRequest, { message: `The parameter "${base}" must be sent exactly once.` });
     }
     result[key as K] = value;
   }

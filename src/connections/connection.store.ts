@@ -23,7 +23,7 @@ export interface StoredConnection {
   sealedTokens: string | null;
 }
 
-/** Where connections live: SQLite by default, Redis in distributed mode. Tokens are encrypted at rest. */
+/** Where connections live (SQL: SQLite or PostgreSQL). Tokens are encrypted at rest. */
 export abstract class ConnectionStore {
   constructor(protected readonly cipher: TokenCipher) {}
 
@@ -40,12 +40,19 @@ export abstract class ConnectionStore {
   /** With its tokens, for calls to Airtable. Tokens that fail to decrypt come back as reauth_required. */
   async get(id: string): Promise<Connection | undefined> {
     const stored = await this.read(id);
-    return stored && withOpenedTokens(this.cipher, stored.connection, stored.sealedTokens);
+    return stored && this.open(stored);
   }
 
-  /** Who it is and whether it is active, without decrypting anything: what every request needs. */
-  async getWithoutTokens(id: string): Promise<Connection | undefined> {
-    return (await this.read(id))?.connection;
+  /**
+   * Who it is and whether it is active, its tokens still sealed: what every request loads, once. The
+   * call that needs the tokens opens them (`open`) without reading the store again.
+   */
+  load(id: string): Promise<StoredConnection | undefined> {
+    return this.read(id);
+  }
+
+  open(stored: StoredConnection): Connection {
+    return withOpenedTokens(this.cipher, stored.connection, stored.sealedTokens);
   }
 
   /** Active connections whose refresh token expires before `before`, soonest first. */

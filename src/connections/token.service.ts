@@ -5,10 +5,13 @@ import { AppError, ErrorCode } from '../common/app-error';
 import { DistributedLock } from '../common/distributed-lock';
 import { SingleFlight } from '../common/single-flight';
 import { tokensConfig, type TokensConfig } from '../config/tokens.config';
-import { type Connection, ConnectionStore } from './connection.store';
+import { type Connection, ConnectionStore, type StoredConnection } from './connection.store';
 
-export const reauthRequired = () =>
-  new AppError(ErrorCode.ReauthRequired, 'Airtable no longer accepts this connection. Please connect again.');
+/** A connection with tokens to use, or reauth_required for every caller. */
+function usable(connection: Connection | undefined): Connection & { tokens: TokenSet } {
+  if (!connection || connection.status !== 'active' || !connection.tokens) throw new AppError(ErrorCode.ReauthRequired);
+  return connection as Connection & { tokens: TokenSet };
+}
 
 const isReauth = (error: unknown) => error instanceof AppError && error.code === ErrorCode.ReauthRequired;
 
@@ -30,22 +33,19 @@ export class TokenService {
   ) {}
 
   /**
-   * Runs an Airtable call with a valid access token. A token near expiry is refreshed first; a 401
-   * for a token believed valid triggers one refresh and one retry, never more.
+   * Runs an Airtable call with a valid access token of the connection the request loaded. A token
+   * near expiry is refreshed first; a 401 for a token believed valid triggers one refresh and one
+   * retry, never more.
    */
-  async withAccessToken<T>(connectionId: string, call: (accessToken: string) => Promise<T>): Promise<T> {
-    const token = await this.accessToken(connectionId);
+  async withAccessToken<T>(connection: StoredConnection, call: (accessToken: string) => Promise<T>): Promise<T> {
+    const { id, tokens } = usable(this.store.open(connection));
+    const token = this.nearExpiry(tokens) ? await this.refresh(id, tokens.accessToken) : tokens.accessToken;
     try {
       return await call(token);
     } catch (error) {
       if (!isReauth(error)) throw error;
     }
-    return call(await this.refresh(connectionId, token));
-  }
-
-  async accessToken(connectionId: string): Promise<string> {
-    const { tokens } = await this.load(connectionId);
-    return this.nearExpiry(tokens!) ? this.refresh(connectionId, tokens!.accessToken) : tokens!.accessToken;
+    return call(await this.refresh(id, token));
   }
 
   /**
@@ -60,7 +60,7 @@ export class TokenService {
 
   private async refreshAlone(connectionId: string, staleToken: string): Promise<string> {
     const connection = await this.load(connectionId);
-    const tokens = connection.tokens!;
+    const { tokens } = connection;
     if (tokens.accessToken !== staleToken && !this.nearExpiry(tokens)) return tokens.accessToken;
     if (!tokens.refreshToken) return this.revoke(connection);
     let fresh: TokenSet;
@@ -73,7 +73,7 @@ export class TokenService {
     // Stored before use: if the process dies now, the rotated refresh token is not lost. A connection
     // deleted meanwhile (its user signed out) stays deleted: the new tokens are dropped.
     const stored = await this.store.update({ ...connection, tokens: next, scopes: next.scopes.length ? next.scopes : connection.scopes, updatedAt: Date.now() });
-    if (!stored) throw reauthRequired();
+    if (!stored) throw new AppError(ErrorCode.ReauthRequired);
     return next.accessToken;
   }
 
@@ -83,9 +83,7 @@ export class TokenService {
       await new Promise((resolve) => setTimeout(resolve, this.config.refreshConflictWaitMs));
       const winner = await this.refreshedMeanwhile(connection);
       if (winner) return winner;
-      throw new AppError(ErrorCode.RefreshUnavailable, 'Airtable is renewing access right now. Please try again shortly.', {
-        retryAfterSeconds: 1,
-      });
+      throw new AppError(ErrorCode.RefreshUnavailable, { message: 'Airtable is renewing access right now. Please try again shortly.', retryAfterSeconds: 1 });
     }
     throw error;
   }
@@ -100,13 +98,12 @@ export class TokenService {
   /** The grant is gone: drop its tokens and say so to every caller. */
   private async revoke(connection: Connection): Promise<never> {
     await this.store.update({ ...connection, status: 'reauth_required', tokens: undefined, updatedAt: Date.now() });
-    throw reauthRequired();
+    throw new AppError(ErrorCode.ReauthRequired);
   }
 
-  private async load(connectionId: string): Promise<Connection> {
-    const connection = await this.store.get(connectionId);
-    if (!connection || connection.status !== 'active' || !connection.tokens) throw reauthRequired();
-    return connection;
+  /** The stored connection as it is now: read again whenever a refresh is decided. */
+  private async load(connectionId: string): Promise<Connection & { tokens: TokenSet }> {
+    return usable(await this.store.get(connectionId));
   }
 
   private nearExpiry(tokens: TokenSet): boolean {

@@ -3,12 +3,13 @@ import { ApiExcludeController } from '@nestjs/swagger';
 import { BaseIdPipe } from '../bases/base-id.pipe';
 import { BasesService } from '../bases/bases.service';
 import { AppError } from '../common/app-error';
+import { Cookies } from '../common/cookies';
 import type { HttpRequest } from '../common/http-exchange';
 import { NoStore } from '../common/no-store.decorator';
 import { appConfig, type AppConfig } from '../config/app.config';
 import { SessionService } from '../sessions/session.service';
 import { CurrentConnection, SessionGuard } from '../sessions/session.guard';
-import type { Connection } from '../connections/connection.store';
+import type { StoredConnection } from '../connections/connection.store';
 import { basePage } from './base.page';
 import { type BasesView, homePage } from './home.page';
 
@@ -18,6 +19,7 @@ import { type BasesView, homePage } from './home.page';
 export class PagesController {
   constructor(
     private readonly sessions: SessionService,
+    private readonly cookies: Cookies,
     private readonly bases: BasesService,
     @Inject(appConfig.KEY) private readonly app: AppConfig,
   ) {}
@@ -26,20 +28,20 @@ export class PagesController {
   @NoStore()
   @Header('Content-Type', 'text/html; charset=utf-8')
   async home(@Req() req: HttpRequest): Promise<string> {
-    const connection = await this.sessions.current(req);
-    return homePage(connection, connection && (await this.basesView(connection)), this.app.sandbox);
+    const stored = await this.sessions.current(this.cookies.sessionId(req));
+    return homePage(stored?.connection, stored && (await this.basesView(stored)), this.app.sandbox);
   }
 
   @Get('browse/:id')
   @UseGuards(SessionGuard)
   @NoStore()
   @Header('Content-Type', 'text/html; charset=utf-8')
-  async base(@CurrentConnection() connection: Connection, @Param('id', BaseIdPipe) baseId: string): Promise<string> {
+  async base(@CurrentConnection() connection: StoredConnection, @Param('id', BaseIdPipe) baseId: string): Promise<string> {
     return basePage(baseId, await this.bases.tables(connection, baseId, false), this.app.sandbox);
   }
 
   /** The home page still renders when Airtable fails; it says why the list is missing. */
-  private async basesView(connection: Connection): Promise<BasesView> {
+  private async basesView(connection: StoredConnection): Promise<BasesView> {
     try {
       return { bases: await this.bases.listBases(connection) };
     } catch (error) {

@@ -1,10 +1,7 @@
 import { AppError, ErrorCode } from '../common/app-error';
 
 export function storeUnavailable(cause?: unknown): AppError {
-  return new AppError(ErrorCode.StoreUnavailable, 'The service cannot reach its store right now. Please try again shortly.', {
-    cause,
-    retryAfterSeconds: 5,
-  });
+  return new AppError(ErrorCode.StoreUnavailable, { cause, retryAfterSeconds: 5 });
 }
 
 /**

@@ -60,10 +60,10 @@ describe.each(SQL_DIALECTS)('SqlConnectionStore on %s', (_dialect, provision) =>
     for (const connection of connections) await store.create(connection);
     for (const { tokens, ...rest } of connections) {
       expect(await store.get(rest.id)).toEqual(tokens ? { ...rest, tokens } : rest);
-      expect(await store.getWithoutTokens(rest.id)).toEqual(rest);
+      expect((await store.load(rest.id))?.connection).toEqual(rest);
     }
     expect(await store.get('unknown')).toBeUndefined();
-    expect(await store.getWithoutTokens('unknown')).toBeUndefined();
+    expect(await store.load('unknown')).toBeUndefined();
   });
 
   it('keeps the tokens sealed in the table', async () => {
