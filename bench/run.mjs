@@ -5,9 +5,9 @@ import autocannon from 'autocannon';
 import { fork, spawn } from 'node:child_process';
 import { once } from 'node:events';
 import { randomBytes } from 'node:crypto';
-import { writeFileSync } from 'node:fs';
+import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { createRequire } from 'node:module';
-import { cpus, totalmem } from 'node:os';
+import { cpus, tmpdir, totalmem } from 'node:os';
 import { dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { chart } from './chart.mjs';
@@ -76,7 +76,35 @@ async function startPeer(name, file) {
   return { name, origin };
 }
 
-async function startService(name, adapter) {
+/** A fresh PostgreSQL database for the fleet-stores run, or undefined when no server answers. */
+async function benchDatabase() {
+  const { Client } = require('pg');
+  const server = process.env.BENCH_DATABASE_URL ?? 'postgres://postgres@127.0.0.1:5432/postgres';
+  const name = `bench_${randomBytes(6).toString('hex')}`;
+  const admin = new Client({ connectionString: server, connectionTimeoutMillis: 2_000 });
+  try {
+    await admin.connect();
+    await admin.query(`CREATE DATABASE ${name}`);
+  } catch (error) {
+    console.error(`No PostgreSQL at ${server} (${error.message}): the PostgreSQL + Redis rows are left out.`);
+    return undefined;
+  } finally {
+    await admin.end().catch(() => undefined);
+  }
+  const url = new URL(server);
+  url.pathname = `/${name}`;
+  return {
+    url: url.toString(),
+    async drop() {
+      const client = new Client({ connectionString: server });
+      await client.connect();
+      await client.query(`DROP DATABASE IF EXISTS ${name} WITH (FORCE)`);
+      await client.end();
+    },
+  };
+}
+
+async function startService(name, adapter, stores = {}) {
   const port = nextPort++;
   const origin = `http://127.0.0.1:${port}`;
   await sandbox('register', { redirectUri: `${origin}/airtable-oauth` });
@@ -94,10 +122,10 @@ async function startService(name, adapter) {
       AIRTABLE_API_URL: sandboxUrl,
       SESSION_SECRET: randomBytes(32).toString('base64url'),
       TOKEN_ENCRYPTION_KEY: randomBytes(32).toString('base64url'),
-      DATABASE_PATH: ':memory:',
       LOG_LEVEL: 'silent',
       AUTH_RATE_LIMIT_PER_MINUTE: '1000000000',
       REDIS_URL: '',
+      ...stores,
     },
     stdio: 'ignore',
   });
@@ -185,12 +213,23 @@ async function rounds(targets) {
 const limit = await startPeer('bare node:http (the limit)', 'node-http.mjs');
 const bareExpress = await startPeer('bare Express 5', 'express.mjs');
 const passportPeer = await startPeer('Express + express-session + passport-oauth2', 'passport.mjs');
-const onExpress = await startService('this service, Express', 'express');
-const onFastify = await startService('this service, Fastify', 'fastify');
+// SQLite files in a folder of their own (WAL mode, as in production), removed at the end.
+const sqliteDir = mkdtempSync(join(tmpdir(), 'bench-sqlite-'));
+const onExpress = await startService('this service, Express', 'express', { DATABASE_PATH: join(sqliteDir, 'express.sqlite') });
+const onFastify = await startService('this service, Fastify', 'fastify', { DATABASE_PATH: join(sqliteDir, 'fastify.sqlite') });
 const services = [onExpress, onFastify];
+const database = await benchDatabase();
+const redisPrefix = `bench-${randomBytes(6).toString('hex')}:`;
+const onFleetStores = database
+  ? await startService('this service, Express, PostgreSQL + Redis', 'express', {
+      DATABASE_URL: database.url,
+      REDIS_URL: process.env.BENCH_REDIS_URL ?? 'redis://127.0.0.1:6379',
+      REDIS_KEY_PREFIX: redisPrefix,
+    })
+  : undefined;
 
 console.error(`Loading /auth/login: ${ROUNDS} round(s) of ${DURATION_S}s, ${CONNECTIONS} connections...`);
-const everyone = [limit, bareExpress, passportPeer, onExpress, onFastify];
+const everyone = [limit, bareExpress, passportPeer, onExpress, onFastify, ...(onFleetStores ? [onFleetStores] : [])];
 const login = await rounds(everyone.map((t) => ({ name: t.name, run: () => load(`${t.origin}/auth/login`) })));
 
 console.error(`Loading the callback: ${ROUNDS} round(s) of ${CALLBACKS_PER_ROUND.toLocaleString('en')} fresh codes each...`);
@@ -248,6 +287,8 @@ const goals = [
   ['Fastify: /auth/login >= 0.85x bare node:http', fastifyLogin / limitRps, 0.85],
   ['Express: callback >= 0.9x bare Express', expressCallback / rpsOf(callback, bareExpress.name), 0.9],
   ['Express: callback >= 1.5x passport peer', expressCallback / rpsOf(callback, passportPeer.name), 1.5],
+  ['Express: callback >= 1.0x passport peer (SQLite)', expressCallback / rpsOf(callback, passportPeer.name), 1.0],
+  ...(onFleetStores ? [['Express on PostgreSQL + Redis: callback >= 1.0x passport peer', rpsOf(callback, onFleetStores.name) / rpsOf(callback, passportPeer.name), 1.0]] : []),
   ['Fastify: callback >= 0.75x bare node:http', rpsOf(callback, onFastify.name) / callbackLimit, 0.75],
   ['Express: cached tables >= 0.8x its /auth/login', rpsOf(tables, onExpress.name) / expressLogin, 0.8],
   ['Fastify: cached tables >= 0.8x its /auth/login', rpsOf(tables, onFastify.name) / fastifyLogin, 0.8],
@@ -276,4 +317,7 @@ if (!SMOKE) {
       `Regenerate with \`npm run bench\`.\n\n![/auth/login requests per second](benchmarks.svg)\n\n![callback requests per second](benchmarks-callback.svg)\n\n${table}\n`,
   );
 }
+for (const child of children) child.kill('SIGKILL');
+rmSync(sqliteDir, { recursive: true, force: true });
+await database?.drop().catch((error) => console.error(`Could not drop the benchmark database: ${error.message}`));
 process.exit(0);
