@@ -1,5 +1,5 @@
 import { randomToken } from '../common/random';
-import { AirtableSandbox, startSandbox } from '../sandbox/sandbox.server';
+import { type AirtableSandbox, startSandbox } from '../sandbox/sandbox.server';
 import { ALL_SCOPES, SANDBOX_CLIENT_ID, sandboxLifetimes } from '../sandbox/sandbox.options';
 import { ConfigError } from './config-error';
 import type { Environment } from './env-reader';

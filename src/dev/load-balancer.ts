@@ -2,7 +2,7 @@ import { createServer, request, type IncomingMessage, type Server, type ServerRe
 import type { AddressInfo } from 'node:net';
 
 /**
- * A small HTTP load balancer for trying the distributed mode on one machine (and for its tests): it
+ * A small HTTP load balancer for trying a fleet on one machine (and for its tests): it
  * spreads requests round-robin over several instances, or as `route` picks, and skips an instance that
  * refuses connections, as a real balancer's health checks would. Use a real one (nginx, HAProxy, a
  * cloud balancer) in production.

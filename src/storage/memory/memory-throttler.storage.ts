@@ -7,7 +7,7 @@ interface Window {
 }
 
 /**
- * A fixed window per client and route, as RedisThrottlerStorage counts in distributed mode: O(1) per
+ * A fixed window per client and route, as RedisThrottlerStorage counts for a fleet: O(1) per
  * request whatever the limit. (The throttler's default storage keeps and filters a log of every hit in
  * the window, which costs O(limit) per request for a busy address, such as many users behind one NAT.)
  */
