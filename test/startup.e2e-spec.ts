@@ -35,6 +35,29 @@ describe('Starting the service', () => {
     expect(output).not.toMatch(/SANDBOX MODE|no Airtable credentials given|\n\s+at /);
   });
 
+  it('names every bad variable of every namespace at once, in plain words, and exits 1', async () => {
+    const { code, output } = await runUntilExit({
+      NODE_ENV: 'production',
+      PORT: 'eighty',
+      AIRTABLE_API_URL: 'http://api.example',
+      DATABASE_URL: 'mysql://db',
+      REDIS_URL: 'localhost',
+    });
+    expect(code).toBe(1);
+    for (const problem of [
+      'SESSION_SECRET is required',
+      'PORT must be a whole number',
+      'AIRTABLE_CLIENT_ID is required',
+      'AIRTABLE_API_URL must use https://',
+      'TOKEN_ENCRYPTION_KEY is required',
+      'DATABASE_URL must start with postgres://',
+      'REDIS_URL must start with redis://',
+    ]) {
+      expect(output).toContain(problem);
+    }
+    expect(output).not.toMatch(/\n\s+at |Nest|ERROR/);
+  });
+
   it('in sandbox mode listens on loopback only, and says why the sandbox runs', async () => {
     const port = await freePort();
     const service = new ServiceProcess({ NODE_ENV: 'development', AIRTABLE_SANDBOX: 'true', AIRTABLE_CLIENT_ID: 'given', PORT: String(port), SANDBOX_PORT: '0', LOG_LEVEL: 'silent' });
