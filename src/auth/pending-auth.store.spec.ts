@@ -7,6 +7,7 @@ import { StorageModule } from '../storage/storage.module';
 import { testConfig } from '../../test/support/config';
 import { deleteKeys, REDIS_URL, testPrefix } from '../../test/support/redis';
 import { PendingAuthStore } from './pending-auth.store';
+import { CommonModule } from '../common/common.module';
 
 const request = (bindingHash: string) => ({ codeVerifier: randomToken(), bindingHash, returnTo: '/a path?with=query&and spaces' });
 
@@ -20,7 +21,7 @@ describe.each([
   beforeAll(async () => {
     const config = testConfig(env);
     const moduleRef = await Test.createTestingModule({
-      imports: [ConfigModule.forRoot(config), StorageModule.forRoot(config), AppCacheModule],
+      imports: [ConfigModule.forRoot(config), CommonModule, StorageModule.forRoot(config), AppCacheModule],
       providers: [PendingAuthStore],
     }).compile();
     await moduleRef.init();

@@ -1,5 +1,6 @@
 import { Inject, Injectable, Logger, type OnApplicationBootstrap, type OnModuleDestroy } from '@nestjs/common';
 import { AppError, ErrorCode } from '../common/app-error';
+import { Clock } from '../common/clock';
 import { tokensConfig, type TokensConfig } from '../config/tokens.config';
 import { ConnectionStore } from './connection.store';
 import { TokenService } from './token.service';
@@ -19,6 +20,7 @@ export class KeepAliveService implements OnApplicationBootstrap, OnModuleDestroy
   constructor(
     private readonly store: ConnectionStore,
     private readonly tokens: TokenService,
+    private readonly clock: Clock,
     @Inject(tokensConfig.KEY) private readonly config: TokensConfig,
   ) {}
 
@@ -37,7 +39,7 @@ export class KeepAliveService implements OnApplicationBootstrap, OnModuleDestroy
   }
 
   private async pass(): Promise<number> {
-    const due = await this.store.dueForKeepAlive(Date.now() + this.config.keepAliveWindowMs, BATCH);
+    const due = await this.store.dueForKeepAlive(this.clock.now() + this.config.keepAliveWindowMs, BATCH);
     let refreshed = 0;
     for (const id of due) {
       const connection = await this.store.get(id);

@@ -2,6 +2,7 @@ import { Inject, Injectable } from '@nestjs/common';
 import { AirtableOAuthClient } from '../airtable/airtable-oauth.client';
 import type { TokenSet } from '../airtable/token-set';
 import { AppError, ErrorCode } from '../common/app-error';
+import { Clock } from '../common/clock';
 import { DistributedLock } from '../common/distributed-lock';
 import { SingleFlight } from '../common/single-flight';
 import { tokensConfig, type TokensConfig } from '../config/tokens.config';
@@ -29,6 +30,7 @@ export class TokenService {
     private readonly store: ConnectionStore,
     private readonly oauth: AirtableOAuthClient,
     private readonly lock: DistributedLock,
+    private readonly clock: Clock,
     @Inject(tokensConfig.KEY) private readonly config: TokensConfig,
   ) {}
 
@@ -72,7 +74,7 @@ export class TokenService {
     const next: TokenSet = fresh.refreshToken ? fresh : { ...fresh, refreshToken: tokens.refreshToken, refreshExpiresAt: tokens.refreshExpiresAt };
     // Stored before use: if the process dies now, the rotated refresh token is not lost. A connection
     // deleted meanwhile (its user signed out) stays deleted: the new tokens are dropped.
-    const stored = await this.store.update({ ...connection, tokens: next, scopes: next.scopes.length ? next.scopes : connection.scopes, updatedAt: Date.now() });
+    const stored = await this.store.update({ ...connection, tokens: next, scopes: next.scopes.length ? next.scopes : connection.scopes, updatedAt: this.clock.now() });
     if (!stored) throw new AppError(ErrorCode.ReauthRequired);
     return next.accessToken;
   }
@@ -97,7 +99,7 @@ export class TokenService {
 
   /** The grant is gone: drop its tokens and say so to every caller. */
   private async revoke(connection: Connection): Promise<never> {
-    await this.store.update({ ...connection, status: 'reauth_required', tokens: undefined, updatedAt: Date.now() });
+    await this.store.update({ ...connection, status: 'reauth_required', tokens: undefined, updatedAt: this.clock.now() });
     throw new AppError(ErrorCode.ReauthRequired);
   }
 
@@ -107,6 +109,6 @@ export class TokenService {
   }
 
   private nearExpiry(tokens: TokenSet): boolean {
-    return tokens.expiresAt - this.config.refreshMarginMs <= Date.now();
+    return tokens.expiresAt - this.config.refreshMarginMs <= this.clock.now();
   }
 }

@@ -6,6 +6,7 @@ import type { Environment } from '../config/env-reader';
 import { testConfig } from '../../test/support/config';
 import { deleteKeys, REDIS_URL, redisClient, testPrefix } from '../../test/support/redis';
 import { StorageModule } from './storage.module';
+import { CommonModule } from '../common/common.module';
 
 // The lock is held for 2 * (AIRTABLE_TIMEOUT_MS + AIRTABLE_RATE_LIMIT_MAX_WAIT_MS): 600 ms here.
 const SHORT_HOLD = { AIRTABLE_TIMEOUT_MS: '200', AIRTABLE_RATE_LIMIT_MAX_WAIT_MS: '100' };
@@ -38,7 +39,7 @@ describe.each(backends)('DistributedLock in $name', ({ env, excludesCallers }) =
 
   beforeAll(async () => {
     const config = testConfig(env);
-    moduleRef = await Test.createTestingModule({ imports: [ConfigModule.forRoot(config), StorageModule.forRoot(config)] }).compile();
+    moduleRef = await Test.createTestingModule({ imports: [ConfigModule.forRoot(config), CommonModule, StorageModule.forRoot(config)] }).compile();
     await moduleRef.init();
     lock = moduleRef.get(DistributedLock);
   });

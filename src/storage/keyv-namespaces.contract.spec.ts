@@ -7,6 +7,7 @@ import { testConfig } from '../../test/support/config';
 import { deleteKeys, REDIS_URL, testPrefix } from '../../test/support/redis';
 import { StorageModule } from './storage.module';
 import { PENDING_LOGINS, SCHEMA_CACHE } from './storage.tokens';
+import { CommonModule } from '../common/common.module';
 
 /** Both namespaces keep their entries for one second unless a set says otherwise. */
 const ONE_SECOND_TTL = { AUTH_REQUEST_TTL_SECONDS: '1', AIRTABLE_SCHEMA_CACHE_SECONDS: '1' };
@@ -27,7 +28,7 @@ describe.each<[string, Environment]>([
 
   beforeAll(async () => {
     const config = testConfig(env);
-    moduleRef = await Test.createTestingModule({ imports: [ConfigModule.forRoot(config), StorageModule.forRoot(config)] }).compile();
+    moduleRef = await Test.createTestingModule({ imports: [ConfigModule.forRoot(config), CommonModule, StorageModule.forRoot(config)] }).compile();
     await moduleRef.init();
   });
   afterAll(async () => {

@@ -7,6 +7,7 @@ import { testConfig } from '../../test/support/config';
 import { deleteKeys, REDIS_URL, testPrefix } from '../../test/support/redis';
 import { StorageModule } from './storage.module';
 import { THROTTLER_STORAGE } from './storage.tokens';
+import { CommonModule } from '../common/common.module';
 
 const MINUTE_MS = 60_000;
 const sleep = (ms: number) => new Promise((resolve) => setTimeout(resolve, ms));
@@ -28,7 +29,7 @@ describe.each<[string, Environment]>([
 
   beforeAll(async () => {
     const config = testConfig(env);
-    moduleRef = await Test.createTestingModule({ imports: [ConfigModule.forRoot(config), StorageModule.forRoot(config)] }).compile();
+    moduleRef = await Test.createTestingModule({ imports: [ConfigModule.forRoot(config), CommonModule, StorageModule.forRoot(config)] }).compile();
     await moduleRef.init();
     storage = moduleRef.get(THROTTLER_STORAGE);
   });

@@ -1,5 +1,6 @@
 import { Logger, type OnModuleDestroy } from '@nestjs/common';
 import type { Kysely } from 'kysely';
+import { Clock, SystemClock } from '../../common/clock';
 import { hmac, randomToken } from '../../common/random';
 import type { AppConfig } from '../../config/app.config';
 import { type Session, sessionLife, SessionStore } from '../../sessions/session.store';
@@ -12,6 +13,8 @@ export type SessionSettings = Pick<AppConfig, 'sessionSecret' | 'sessionIdleMs' 
 export interface SqlSessionStoreOptions extends SqlStoreOptions {
   /** How often sessions past their lifetime are deleted. */
   purgeEveryMs?: number;
+  /** What lifetimes are measured against; the system clock by default. */
+  clock?: Clock;
 }
 
 const PURGE_EVERY_MS = 10 * 60_000;
@@ -20,6 +23,7 @@ const PURGE_EVERY_MS = 10 * 60_000;
 export class SqlSessionStore extends SessionStore implements OnModuleDestroy {
   private readonly logger = new Logger(SqlSessionStore.name);
   private readonly timeoutMs: number;
+  private readonly clock: Clock;
   private readonly purgeTimer: NodeJS.Timeout;
 
   constructor(
@@ -29,6 +33,7 @@ export class SqlSessionStore extends SessionStore implements OnModuleDestroy {
   ) {
     super();
     this.timeoutMs = options.timeoutMs ?? DEFAULT_SQL_TIMEOUT_MS;
+    this.clock = options.clock ?? new SystemClock();
     this.purgeTimer = setInterval(() => {
       this.purge().catch(() => this.logger.warn('Expired sessions could not be purged; the next round will try again'));
     }, options.purgeEveryMs ?? PURGE_EVERY_MS).unref();
@@ -36,7 +41,7 @@ export class SqlSessionStore extends SessionStore implements OnModuleDestroy {
 
   async create(connectionId: string): Promise<string> {
     const id = randomToken();
-    const now = Date.now();
+    const now = this.clock.now();
     const row = { id_hash: this.key(id), connection_id: connectionId, created_at: now, last_seen_at: now };
     await withinTime(this.db.insertInto('sessions').values(row).execute(), this.timeoutMs);
     return id;
@@ -52,7 +57,7 @@ export class SqlSessionStore extends SessionStore implements OnModuleDestroy {
 
   /** Deletes every session past its idle or absolute lifetime (the timer does this on its own). */
   async purge(): Promise<void> {
-    const now = Date.now();
+    const now = this.clock.now();
     const purge = this.db
       .deleteFrom('sessions')
       .where((eb) => eb.or([eb('last_seen_at', '<', now - this.config.sessionIdleMs), eb('created_at', '<', now - this.config.sessionTtlMs)]));
@@ -67,7 +72,7 @@ export class SqlSessionStore extends SessionStore implements OnModuleDestroy {
   private async visit(key: string): Promise<Session | undefined> {
     const row = await this.db.selectFrom('sessions').selectAll().where('id_hash', '=', key).executeTakeFirst();
     if (!row) return undefined;
-    const now = Date.now();
+    const now = this.clock.now();
     const session: Session = { connectionId: row.connection_id, createdAt: row.created_at, lastSeenAt: row.last_seen_at };
     const life = sessionLife(session, now, this.config);
     if (life.expired) {

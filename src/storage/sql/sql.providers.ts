@@ -1,5 +1,6 @@
 import { Logger, type Provider } from '@nestjs/common';
 import { type Kysely, sql } from 'kysely';
+import { Clock } from '../../common/clock';
 import type { Config } from '../../config/config';
 import { ConnectionStore } from '../../connections/connection.store';
 import { TokenCipher } from '../../connections/token-cipher';
@@ -36,8 +37,8 @@ export function sqlProviders(config: Config): Provider[] {
     },
     {
       provide: SessionStore,
-      inject: [SQL_DATABASE],
-      useFactory: (db: Kysely<SqlSchema>) => new SqlSessionStore(db, config.app, { timeoutMs }),
+      inject: [SQL_DATABASE, Clock],
+      useFactory: (db: Kysely<SqlSchema>, clock: Clock) => new SqlSessionStore(db, config.app, { timeoutMs, clock }),
     },
   ];
 }
