@@ -1,13 +1,9 @@
-import { Test } from '@nestjs/testing';
 import { AppCacheModule } from '../cache/cache.module';
 import { ErrorCode } from '../common/app-error';
 import { randomToken } from '../common/random';
-import { ConfigModule } from '../config/config.module';
-import { StorageModule } from '../storage/storage.module';
-import { testConfig } from '../../test/support/config';
-import { deleteKeys, REDIS_URL, testPrefix } from '../../test/support/redis';
+import { REDIS_URL, testPrefix } from '../../test/support/redis';
+import { openStorage } from '../../test/support/storage';
 import { PendingAuthStore } from './pending-auth.store';
-import { CommonModule } from '../common/common.module';
 
 const request = (bindingHash: string) => ({ codeVerifier: randomToken(), bindingHash, returnTo: '/a path?with=query&and spaces' });
 
@@ -16,22 +12,13 @@ describe.each([
   ['in Redis', { REDIS_URL, REDIS_KEY_PREFIX: testPrefix() }],
 ])('PendingAuthStore %s', (_name, env: Record<string, string>) => {
   let store: PendingAuthStore;
-  let close: () => Promise<void>;
+  let storage: Awaited<ReturnType<typeof openStorage>>;
 
   beforeAll(async () => {
-    const config = testConfig(env);
-    const moduleRef = await Test.createTestingModule({
-      imports: [ConfigModule.forRoot(config), CommonModule, StorageModule.forRoot(config), AppCacheModule],
-      providers: [PendingAuthStore],
-    }).compile();
-    await moduleRef.init();
-    store = moduleRef.get(PendingAuthStore);
-    close = () => moduleRef.close();
+    storage = await openStorage(env, { imports: [AppCacheModule], providers: [PendingAuthStore] });
+    store = storage.get(PendingAuthStore);
   });
-  afterAll(async () => {
-    await close();
-    if (env.REDIS_KEY_PREFIX) await deleteKeys(env.REDIS_KEY_PREFIX);
-  });
+  afterAll(() => storage.close());
 
   it('hands a pending login to exactly one of many simultaneous takers', async () => {
     const state = randomToken();

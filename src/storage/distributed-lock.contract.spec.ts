@@ -1,12 +1,8 @@
-import { Test, type TestingModule } from '@nestjs/testing';
 import { DistributedLock } from '../common/distributed-lock';
 import { randomToken } from '../common/random';
-import { ConfigModule } from '../config/config.module';
 import type { Environment } from '../config/env-reader';
-import { testConfig } from '../../test/support/config';
-import { deleteKeys, REDIS_URL, redisClient, testPrefix } from '../../test/support/redis';
-import { StorageModule } from './storage.module';
-import { CommonModule } from '../common/common.module';
+import { REDIS_URL, redisClient, testPrefix } from '../../test/support/redis';
+import { openStorage } from '../../test/support/storage';
 
 // The lock is held for 2 * (AIRTABLE_TIMEOUT_MS + AIRTABLE_RATE_LIMIT_MAX_WAIT_MS): 600 ms here.
 const SHORT_HOLD = { AIRTABLE_TIMEOUT_MS: '200', AIRTABLE_RATE_LIMIT_MAX_WAIT_MS: '100' };
@@ -34,19 +30,14 @@ const backends: Backend[] = [
 ];
 
 describe.each(backends)('DistributedLock in $name', ({ env, excludesCallers }) => {
-  let moduleRef: TestingModule;
+  let storage: Awaited<ReturnType<typeof openStorage>>;
   let lock: DistributedLock;
 
   beforeAll(async () => {
-    const config = testConfig(env);
-    moduleRef = await Test.createTestingModule({ imports: [ConfigModule.forRoot(config), CommonModule, StorageModule.forRoot(config)] }).compile();
-    await moduleRef.init();
-    lock = moduleRef.get(DistributedLock);
+    storage = await openStorage(env);
+    lock = storage.get(DistributedLock);
   });
-  afterAll(async () => {
-    await moduleRef.close();
-    if (env.REDIS_KEY_PREFIX) await deleteKeys(env.REDIS_KEY_PREFIX);
-  });
+  afterAll(() => storage.close());
 
   /** Runs a critical section of `ms` under `name` and tells when it entered and left it. */
   const stay = (name: string, ms: number): Promise<Stay> =>

@@ -1,13 +1,9 @@
-import { Test, type TestingModule } from '@nestjs/testing';
 import type { Keyv } from 'keyv';
 import { randomToken } from '../common/random';
-import { ConfigModule } from '../config/config.module';
 import type { Environment } from '../config/env-reader';
-import { testConfig } from '../../test/support/config';
-import { deleteKeys, REDIS_URL, testPrefix } from '../../test/support/redis';
-import { StorageModule } from './storage.module';
+import { REDIS_URL, testPrefix } from '../../test/support/redis';
+import { openStorage } from '../../test/support/storage';
 import { PENDING_LOGINS, SCHEMA_CACHE } from './storage.tokens';
-import { CommonModule } from '../common/common.module';
 
 /** Both namespaces keep their entries for one second unless a set says otherwise. */
 const ONE_SECOND_TTL = { AUTH_REQUEST_TTL_SECONDS: '1', AIRTABLE_SCHEMA_CACHE_SECONDS: '1' };
@@ -24,24 +20,19 @@ describe.each<[string, Environment]>([
   ['memory', ONE_SECOND_TTL],
   ['Redis', { ...ONE_SECOND_TTL, REDIS_URL, REDIS_KEY_PREFIX: testPrefix() }],
 ])('Keyv namespaces in %s', (_name, env) => {
-  let moduleRef: TestingModule;
+  let storage: Awaited<ReturnType<typeof openStorage>>;
 
   beforeAll(async () => {
-    const config = testConfig(env);
-    moduleRef = await Test.createTestingModule({ imports: [ConfigModule.forRoot(config), CommonModule, StorageModule.forRoot(config)] }).compile();
-    await moduleRef.init();
+    storage = await openStorage(env);
   });
-  afterAll(async () => {
-    await moduleRef.close();
-    if (env.REDIS_KEY_PREFIX) await deleteKeys(env.REDIS_KEY_PREFIX);
-  });
+  afterAll(() => storage.close());
 
   describe.each([
     ['pending logins', PENDING_LOGINS],
     ['schema cache', SCHEMA_CACHE],
   ])('%s', (_namespace, token) => {
     let keyv: Keyv;
-    beforeAll(() => (keyv = moduleRef.get<Keyv>(token)));
+    beforeAll(() => (keyv = storage.get<Keyv>(token)));
 
     it('hands back the strings and objects it was given, the last one set under a key', async () => {
       const [text, object] = [randomToken(), randomToken()];
@@ -92,8 +83,8 @@ describe.each<[string, Environment]>([
   });
 
   it("keeps each namespace's keys out of the other", async () => {
-    const pending = moduleRef.get<Keyv>(PENDING_LOGINS);
-    const schemas = moduleRef.get<Keyv>(SCHEMA_CACHE);
+    const pending = storage.get<Keyv>(PENDING_LOGINS);
+    const schemas = storage.get<Keyv>(SCHEMA_CACHE);
     const [shared, schemaOnly] = [randomToken(), randomToken()];
     await pending.set(shared, 'a pending login');
     await schemas.set(shared, 'a schema');

@@ -1,13 +1,9 @@
 import type { ThrottlerStorage } from '@nestjs/throttler';
-import { Test, type TestingModule } from '@nestjs/testing';
 import { randomToken } from '../common/random';
-import { ConfigModule } from '../config/config.module';
 import type { Environment } from '../config/env-reader';
-import { testConfig } from '../../test/support/config';
-import { deleteKeys, REDIS_URL, testPrefix } from '../../test/support/redis';
-import { StorageModule } from './storage.module';
+import { REDIS_URL, testPrefix } from '../../test/support/redis';
+import { openStorage } from '../../test/support/storage';
 import { THROTTLER_STORAGE } from './storage.tokens';
-import { CommonModule } from '../common/common.module';
 
 const MINUTE_MS = 60_000;
 const sleep = (ms: number) => new Promise((resolve) => setTimeout(resolve, ms));
@@ -24,23 +20,18 @@ describe.each<[string, Environment]>([
   ['memory', {}],
   ['Redis', { REDIS_URL, REDIS_KEY_PREFIX: testPrefix() }],
 ])('ThrottlerStorage in %s', (_name, env) => {
-  let moduleRef: TestingModule;
-  let storage: ThrottlerStorage;
+  let storage: Awaited<ReturnType<typeof openStorage>>;
+  let throttlerStorage: ThrottlerStorage;
 
   beforeAll(async () => {
-    const config = testConfig(env);
-    moduleRef = await Test.createTestingModule({ imports: [ConfigModule.forRoot(config), CommonModule, StorageModule.forRoot(config)] }).compile();
-    await moduleRef.init();
-    storage = moduleRef.get(THROTTLER_STORAGE);
+    storage = await openStorage(env);
+    throttlerStorage = storage.get(THROTTLER_STORAGE);
   });
-  afterAll(async () => {
-    await moduleRef.close();
-    if (env.REDIS_KEY_PREFIX) await deleteKeys(env.REDIS_KEY_PREFIX);
-  });
+  afterAll(() => storage.close());
 
   // Every test counts under keys of its own, so tests sharing the store never see each other's hits.
   const hit = (key: string, { ttl = MINUTE_MS, limit = 10, block = MINUTE_MS, throttler = 'default' }: Hit = {}) =>
-    storage.increment(key, ttl, limit, block, throttler);
+    throttlerStorage.increment(key, ttl, limit, block, throttler);
 
   it('counts the hits of a key in its window and tells the time left in seconds', async () => {
     const key = randomToken();

@@ -1,6 +1,6 @@
 import { Logger } from '@nestjs/common';
 import Database from 'better-sqlite3';
-import { type Dialect, Kysely, PostgresDialect, SqliteDialect } from 'kysely';
+import { type Dialect, Kysely, PostgresDialect, SqliteDialect, type SqliteDatabase } from 'kysely';
 import { mkdirSync } from 'node:fs';
 import { dirname } from 'node:path';
 import { Pool, TypeOverrides } from 'pg';
@@ -50,6 +50,7 @@ export interface SqlStoreOptions {
 }
 const POSTGRES_URL = /^postgres(ql)?:\/\//i;
 const INT8_TYPE_ID = 20;
+const MAX_PREPARED = 200;
 const logger = new Logger('SqlDatabase');
 
 export function sqlDialectName(url?: string): SqlDialectName {
@@ -81,5 +82,25 @@ function sqlite(path: string, timeoutMs: number): Dialect {
   // WAL: readers do not wait for the writer, and a crash (even kill -9) leaves the last commit intact.
   database.pragma('journal_mode = WAL');
   database.pragma('foreign_keys = ON');
-  return new SqliteDialect({ database });
+  return new SqliteDialect({ database: preparedOnce(database) });
+}
+
+/**
+ * Kysely prepares every query anew, and preparing costs more than running one of these small
+ * statements. The service runs a handful of distinct statements (values are parameters), so each is
+ * prepared once and kept; the bound only guards against a caller that builds SQL from data.
+ */
+function preparedOnce(database: Database.Database): SqliteDatabase {
+  const statements = new Map<string, Database.Statement>();
+  return {
+    close: () => database.close(),
+    prepare: (sql) => {
+      let statement = statements.get(sql);
+      if (!statement) {
+        statement = database.prepare(sql);
+        if (statements.size < MAX_PREPARED) statements.set(sql, statement);
+      }
+      return statement;
+    },
+  };
 }
