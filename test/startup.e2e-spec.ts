@@ -70,4 +70,22 @@ describe('Starting the service', () => {
       await service.kill();
     }
   });
+
+  it('says at start that connections stay in a local SQLite file when REDIS_URL is set without DATABASE_URL', async () => {
+    const port = await freePort();
+    const service = new ServiceProcess({
+      NODE_ENV: 'development',
+      AIRTABLE_SANDBOX: 'true',
+      PORT: String(port),
+      SANDBOX_PORT: '0',
+      REDIS_URL: 'redis://127.0.0.1:6379',
+      REDIS_KEY_PREFIX: `startup-${port}:`,
+    });
+    try {
+      await service.start(`http://127.0.0.1:${port}/health`);
+      expect(service.logs).toContain('REDIS_URL is set but DATABASE_URL is not');
+    } finally {
+      await service.kill();
+    }
+  });
 });
