@@ -202,6 +202,21 @@ describe('TokenService', () => {
       expect(await storedTokens(stored.connection.id)).toEqual(winner);
     });
 
+    it('also uses the tokens another instance stored when its answer brought no new refresh token', async () => {
+      const { stored, first } = await connect();
+      expire(first);
+      sandbox.recorder.fault(TOKEN_ROUTE, { status: 409, ...json({ error: 'conflict' }), delayMs: HOLD_MS, times: 1 });
+      const calls = tokenCalls();
+      const used = tokenUsed(stored);
+      await tokenRequestArrived(calls);
+      // What the other instance stores when Airtable's answer carries no refresh token: the old one, kept.
+      const connection = (await store.get(stored.connection.id))!;
+      const fresh = await oauth.refresh(first.refreshToken!);
+      const kept = { ...fresh, refreshToken: first.refreshToken };
+      await store.update({ ...connection, tokens: kept, updatedAt: clock.now() });
+      expect(await used).toBe(fresh.accessToken);
+    });
+
     it('gives refresh_unavailable when no other instance stored new tokens, and keeps the stored ones', async () => {
       const { stored, first } = await connect();
       expire(first);

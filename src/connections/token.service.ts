@@ -94,7 +94,9 @@ export class TokenService {
   private async refreshedMeanwhile(before: Connection): Promise<string | undefined> {
     const now = await this.store.get(before.id);
     const tokens = now?.status === 'active' ? now.tokens : undefined;
-    return tokens && tokens.refreshToken !== before.tokens!.refreshToken ? tokens.accessToken : undefined;
+    // Either token tells: a refresh whose answer carried no new refresh token kept the old one.
+    const changed = tokens && (tokens.refreshToken !== before.tokens!.refreshToken || tokens.accessToken !== before.tokens!.accessToken);
+    return changed ? tokens.accessToken : undefined;
   }
 
   /** The grant is gone: drop its tokens and say so to every caller. */
