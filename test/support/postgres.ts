@@ -4,6 +4,7 @@ import { chownSync, mkdtempSync, readdirSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { Client } from 'pg';
+import type { ConnectionsTable } from '../../src/storage/sql/sql-database';
 
 /** A server where user postgres may create databases (trust auth on this machine). */
 export const POSTGRES_URL = process.env.TEST_DATABASE_URL ?? 'postgres://postgres@127.0.0.1:5432/postgres';
@@ -33,6 +34,19 @@ async function asAdmin(serverUrl: string, statement: string): Promise<void> {
     await client.end();
   }
 }
+
+/** A connection as a bare row, for specs that need one in the table (sessions belong to one). */
+export const CONNECTION_ROW: ConnectionsTable = {
+  id: 'conn-1',
+  user_id: 'usrTest00000001',
+  email: null,
+  scopes: '',
+  status: 'active',
+  tokens: null,
+  refresh_expires_at: 1,
+  created_at: 1,
+  updated_at: 1,
+};
 
 export interface FreshSqlDatabase {
   /** What the SQL stores open: a PostgreSQL URL, or a SQLite file path. */

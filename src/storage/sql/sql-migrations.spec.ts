@@ -4,12 +4,12 @@ import { createHash } from 'node:crypto';
 import { copyFileSync, mkdtempSync, readFileSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { createTestDatabase, SQL_DIALECTS } from '../../../test/support/postgres';
+import { CONNECTION_ROW, createTestDatabase, SQL_DIALECTS } from '../../../test/support/postgres';
 import type { TokensConfig } from '../../config/tokens.config';
 import type { Connection } from '../../connections/connection.store';
 import { TokenCipher } from '../../connections/token-cipher';
 import { SqlConnectionStore } from './sql-connection.store';
-import { type ConnectionsTable, openSqlDatabase, type SqlSchema } from './sql-database';
+import { openSqlDatabase, type SqlSchema } from './sql-database';
 import { migrateToLatest } from './sql-migrations';
 import { SqlSessionStore } from './sql-session.store';
 
@@ -20,19 +20,6 @@ const recorded = JSON.parse(readFileSync(join(__dirname, '../../../test/fixtures
   encryptionKey: string;
   sid: string;
   connection: Connection;
-};
-
-/** A row written between two migrations. */
-const CONNECTION_ROW: ConnectionsTable = {
-  id: 'conn-1',
-  user_id: 'usrTest00000001',
-  email: null,
-  scopes: '',
-  status: 'active',
-  tokens: null,
-  refresh_expires_at: 1,
-  created_at: 1,
-  updated_at: 1,
 };
 
 const sha256 = (path: string) => createHash('sha256').update(readFileSync(path)).digest('hex');

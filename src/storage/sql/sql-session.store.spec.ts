@@ -1,26 +1,14 @@
 import type { Kysely } from 'kysely';
-import { SQL_DIALECTS } from '../../../test/support/postgres';
+import { CONNECTION_ROW, SQL_DIALECTS } from '../../../test/support/postgres';
 import { FakeClock } from '../../../test/support/fake-clock';
 import { hmac, RANDOM_TOKEN_PATTERN } from '../../common/random';
 import type { SessionLifetimes } from '../../sessions/session.store';
-import { type ConnectionsTable, openSqlDatabase, type SqlSchema } from './sql-database';
+import { openSqlDatabase, type SqlSchema } from './sql-database';
 import { migrateToLatest } from './sql-migrations';
 import { SqlSessionStore, type SqlSessionStoreOptions } from './sql-session.store';
 
 const DAY_MS = 24 * 3600_000;
 const SECRET = 'a-session-secret-of-32-characters';
-/** A connection as a bare row: the sessions need one to belong to. */
-const CONNECTION_ROW: ConnectionsTable = {
-  id: 'conn-1',
-  user_id: 'usrTest00000001',
-  email: null,
-  scopes: '',
-  status: 'active',
-  tokens: null,
-  refresh_expires_at: 1,
-  created_at: 1,
-  updated_at: 1,
-};
 
 describe.each(SQL_DIALECTS)('SqlSessionStore on %s', (_dialect, provision) => {
   let db: Kysely<SqlSchema>;
