@@ -188,13 +188,19 @@ describe('TokenService', () => {
   });
 
   describe('when the token endpoint answers 409', () => {
-    it('reads the store again and uses the tokens another instance stored meanwhile, without a second refresh', async () => {
+    /** An expired connection whose refresh the token endpoint holds, then answers 409. */
+    async function refreshHeldFor409() {
       const { stored, first } = await connect();
       expire(first);
       sandbox.recorder.fault(TOKEN_ROUTE, { status: 409, ...json({ error: 'conflict' }), delayMs: HOLD_MS, times: 1 });
       const calls = tokenCalls();
       const used = tokenUsed(stored);
       await tokenRequestArrived(calls);
+      return { stored, first, calls, used };
+    }
+
+    it('reads the store again and uses the tokens another instance stored meanwhile, without a second refresh', async () => {
+      const { stored, calls, used } = await refreshHeldFor409();
       const winner = await refreshElsewhere(stored.connection.id);
       expect(await used).toBe(winner.accessToken);
       // The service's one request (answered 409) and the other instance's: nothing more.
@@ -203,12 +209,7 @@ describe('TokenService', () => {
     });
 
     it('also uses the tokens another instance stored when its answer brought no new refresh token', async () => {
-      const { stored, first } = await connect();
-      expire(first);
-      sandbox.recorder.fault(TOKEN_ROUTE, { status: 409, ...json({ error: 'conflict' }), delayMs: HOLD_MS, times: 1 });
-      const calls = tokenCalls();
-      const used = tokenUsed(stored);
-      await tokenRequestArrived(calls);
+      const { stored, first, used } = await refreshHeldFor409();
       // What the other instance stores when Airtable's answer carries no refresh token: the old one, kept.
       const connection = (await store.get(stored.connection.id))!;
       const fresh = await oauth.refresh(first.refreshToken!);

@@ -4,15 +4,18 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { types } from 'pg';
 import { POSTGRES_URL } from '../../../test/support/postgres';
-import { openSqlDatabase, sqlDialectName } from './sql-database';
+import { openSqlDatabase } from './sql-database';
 
 describe('openSqlDatabase', () => {
-  it('picks PostgreSQL for a postgres URL and SQLite otherwise', () => {
-    expect(sqlDialectName('postgres://db.internal/service')).toBe('postgres');
-    expect(sqlDialectName('postgresql://db.internal/service')).toBe('postgres');
-    expect(sqlDialectName(undefined)).toBe('sqlite');
-    expect(sqlDialectName('')).toBe('sqlite');
-    expect(sqlDialectName('mysql://db.internal/service')).toBe('sqlite');
+  it('opens PostgreSQL for a postgres URL and SQLite without one', async () => {
+    const postgres = openSqlDatabase({ url: POSTGRES_URL, path: '' });
+    const sqlite = openSqlDatabase({ path: ':memory:' });
+    try {
+      expect((await sql<{ v: string }>`select version() as v`.execute(postgres)).rows[0].v).toMatch(/^PostgreSQL/);
+      expect((await sql<{ v: string }>`select sqlite_version() as v`.execute(sqlite)).rows[0].v).toMatch(/^3\./);
+    } finally {
+      await Promise.all([postgres.destroy(), sqlite.destroy()]);
+    }
   });
 
   it('reads BIGINT as a number on its own pool, leaving the process-wide parsers alone', async () => {

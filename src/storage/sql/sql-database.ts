@@ -32,10 +32,8 @@ export interface SqlSchema {
   sessions: SessionsTable;
 }
 
-export type SqlDialectName = 'postgres' | 'sqlite';
-
 export interface SqlDatabaseOptions {
-  /** A postgres:// or postgresql:// URL selects PostgreSQL; without one, the SQLite file at `path` is used. */
+  /** A postgres:// URL selects PostgreSQL; without one, the SQLite file at `path` is used. */
   url?: string;
   path: string;
   /** Longest wait for a PostgreSQL connection, or for another writer to release the SQLite file. */
@@ -48,17 +46,13 @@ export interface SqlStoreOptions {
   /** A store call that has no answer after this long fails with store_unavailable. */
   timeoutMs?: number;
 }
-const POSTGRES_URL = /^postgres(ql)?:\/\//i;
 const INT8_TYPE_ID = 20;
 const MAX_PREPARED = 200;
 const logger = new Logger('SqlDatabase');
 
-export function sqlDialectName(url?: string): SqlDialectName {
-  return url && POSTGRES_URL.test(url) ? 'postgres' : 'sqlite';
-}
-
 export function openSqlDatabase({ url, path, timeoutMs = DEFAULT_SQL_TIMEOUT_MS }: SqlDatabaseOptions): Kysely<SqlSchema> {
-  const dialect = url && POSTGRES_URL.test(url) ? postgres(url, timeoutMs) : sqlite(path, timeoutMs);
+  // The config accepts only postgres:// or postgresql:// URLs.
+  const dialect = url ? postgres(url, timeoutMs) : sqlite(path, timeoutMs);
   return new Kysely<SqlSchema>({ dialect });
 }
 
