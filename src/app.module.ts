@@ -10,6 +10,7 @@ import { HealthModule } from './health/health.module';
 import { LoggingModule } from './logging/logging.module';
 import { MeModule } from './me/me.module';
 import { PagesModule } from './pages/pages.module';
+import { RecordsModule } from './records/records.module';
 import { StorageModule } from './storage/storage.module';
 
 @Module({
@@ -19,6 +20,7 @@ import { StorageModule } from './storage/storage.module';
     AuthModule,
     MeModule,
     BasesModule,
+    RecordsModule,
     PagesModule,
     HealthModule,
   ],

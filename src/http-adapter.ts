@@ -7,10 +7,13 @@ import type { HttpConfig } from './config/http.config';
  * The HTTP adapter, chosen before the application exists: Express by default, Fastify with
  * HTTP_ADAPTER=fastify. TRUST_PROXY (whose X-Forwarded-For names the client) is given to either.
  */
-export function createHttpAdapter({ adapter, trustProxy }: HttpConfig): AbstractHttpAdapter {
+export function createHttpAdapter({ adapter, trustProxy, maxBodyBytes }: HttpConfig): AbstractHttpAdapter {
   // On shutdown, close kept-alive connections too instead of waiting for clients to drop them.
-  if (adapter === 'fastify') return new FastifyAdapter({ trustProxy, forceCloseConnections: true });
+  if (adapter === 'fastify') return new FastifyAdapter({ trustProxy, forceCloseConnections: true, bodyLimit: maxBodyBytes });
   const express = new ExpressAdapter();
+  // Registered before Nest's defaults, which it then leaves out: the same limit as Fastify's.
+  express.useBodyParser('json', false, { limit: maxBodyBytes });
+  express.useBodyParser('urlencoded', false, { limit: maxBodyBytes, extended: true });
   express.set('trust proxy', trustProxy);
   // Pages and JSON here are per user and sent with no-store, so an ETag is never used; Express would
   // hash every body for one (Fastify sends none, so both adapters answer alike).

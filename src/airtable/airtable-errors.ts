@@ -3,6 +3,8 @@ import { AppError, ErrorCode } from '../common/app-error';
 /** Airtable's lockout after a 429, which clients are asked to wait out. */
 const RATE_LIMIT_RETRY_AFTER_SECONDS = 30;
 
+const ERROR_TYPE = /^[A-Z][A-Z0-9_]{0,63}$/;
+
 /**
  * The one mapping from Airtable Web API failures to this service's errors. Airtable's message is
  * never passed on: only its status and error type are read.
@@ -17,9 +19,16 @@ export function apiError(status: number, body: unknown): AppError {
         ? new AppError(ErrorCode.BaseNotAccessible)
         : new AppError(ErrorCode.InsufficientScope);
     case 404:
-      return new AppError(ErrorCode.NotFound, { message: 'Airtable has nothing at this address.' });
+      return type === 'TABLE_NOT_FOUND'
+        ? new AppError(ErrorCode.TableNotFound)
+        : new AppError(ErrorCode.NotFound, { message: 'Airtable has nothing at this address.' });
     case 422:
-      return new AppError(ErrorCode.UpstreamRejected);
+      if (type === 'LIST_RECORDS_ITERATOR_NOT_AVAILABLE') return new AppError(ErrorCode.OffsetExpired);
+      // The type (UNKNOWN_FIELD_NAME, INVALID_FILTER_BY_FORMULA, ...) tells a caller what to fix;
+      // only a well-formed one is passed on, never Airtable's free text.
+      return new AppError(ErrorCode.UpstreamRejected, {
+        details: type !== undefined && ERROR_TYPE.test(type) ? { airtableError: type } : undefined,
+      });
     case 429:
       return new AppError(ErrorCode.RateLimited, { retryAfterSeconds: RATE_LIMIT_RETRY_AFTER_SECONDS });
     default:

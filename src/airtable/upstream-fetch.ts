@@ -7,18 +7,19 @@ export interface UpstreamLimits {
 
 /**
  * Every call to Airtable goes through here: a fixed timeout covering headers and body, redirects
- * never followed, and the body read up to a cap (of decoded bytes) and buffered. Failures become AppErrors whose
+ * never followed, the caller's signal honoured, and the body read up to a cap (of decoded bytes) and buffered. Failures become AppErrors whose
  * messages hold nothing of the upstream response.
  */
 export async function upstreamFetch(url: string | URL, init: RequestInit, limits: UpstreamLimits): Promise<Response> {
-  const signal = AbortSignal.timeout(limits.timeoutMs);
+  const timeout = AbortSignal.timeout(limits.timeoutMs);
+  const signal = init.signal ? AbortSignal.any([timeout, init.signal]) : timeout;
   try {
     const response = await fetch(url, { ...init, redirect: 'manual', signal });
     const body = await readCapped(response, limits.maxResponseBytes);
     return new Response(body.length === 0 ? null : body, { status: response.status, headers: response.headers });
   } catch (error) {
     if (error instanceof AppError) throw error;
-    if (signal.aborted) throw new AppError(ErrorCode.UpstreamTimeout, { cause: error });
+    if (timeout.aborted) throw new AppError(ErrorCode.UpstreamTimeout, { cause: error });
     throw new AppError(ErrorCode.UpstreamUnavailable, { cause: error });
   }
 }

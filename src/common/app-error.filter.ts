@@ -48,7 +48,8 @@ export class AppErrorFilter implements ExceptionFilter {
       httpAdapter.reply(res, errorPage(code, message), status);
       return;
     }
-    const body = { statusCode: status, code, message, ...(NEEDS_LOGIN.has(code) ? { loginUrl: LOGIN_PATH } : {}) };
+    const details = exception instanceof AppError ? exception.details : undefined;
+    const body = { statusCode: status, code, message, ...details, ...(NEEDS_LOGIN.has(code) ? { loginUrl: LOGIN_PATH } : {}) };
     httpAdapter.reply(res, body, status);
   }
 

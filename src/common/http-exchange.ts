@@ -1,6 +1,6 @@
 import { Injectable } from '@nestjs/common';
 import { HttpAdapterHost } from '@nestjs/core';
-import type { IncomingHttpHeaders } from 'node:http';
+import type { IncomingHttpHeaders, ServerResponse } from 'node:http';
 
 /** What every adapter's request has (Express and Fastify alike). */
 export interface HttpRequest {
@@ -20,5 +20,14 @@ export class HttpExchange {
     const url: string = this.adapterHost.httpAdapter.getRequestUrl(req);
     const mark = url.indexOf('?');
     return mark < 0 ? '' : url.slice(mark + 1);
+  }
+
+  /** Aborts when the response's connection closes: the client went away, or the answer is complete. */
+  closed(res: HttpResponse): AbortSignal {
+    // Fastify wraps Node's response as `raw`; Express's response is Node's own.
+    const raw = ('raw' in res ? res.raw : res) as ServerResponse;
+    const controller = new AbortController();
+    raw.once('close', () => controller.abort());
+    return controller.signal;
   }
 }

@@ -6,11 +6,12 @@ import { authConfig } from './auth.config';
 import { databaseConfig } from './database.config';
 import { type Environment, EnvReader } from './env-reader';
 import { httpConfig } from './http.config';
+import { recordsConfig } from './records.config';
 import { redisConfig } from './redis.config';
 import { tokensConfig } from './tokens.config';
 
 /** Every namespace, in the order its problems are listed. */
-export const CONFIG_NAMESPACES = [appConfig, httpConfig, airtableConfig, authConfig, tokensConfig, databaseConfig, redisConfig] as const;
+export const CONFIG_NAMESPACES = [appConfig, httpConfig, airtableConfig, authConfig, tokensConfig, recordsConfig, databaseConfig, redisConfig] as const;
 
 export interface Config {
   app: ReturnType<typeof appConfig>;
@@ -18,6 +19,7 @@ export interface Config {
   airtable: ReturnType<typeof airtableConfig>;
   auth: ReturnType<typeof authConfig>;
   tokens: ReturnType<typeof tokensConfig>;
+  records: ReturnType<typeof recordsConfig>;
   database: ReturnType<typeof databaseConfig>;
   redis: ReturnType<typeof redisConfig>;
 }
@@ -38,6 +40,7 @@ export function loadConfig(env: Environment): Config {
     airtable: airtableConfig(reader),
     auth: authConfig(reader),
     tokens: tokensConfig(reader),
+    records: recordsConfig(reader),
     database: databaseConfig(reader),
     redis: redisConfig(reader),
   };

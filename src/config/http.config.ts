@@ -16,6 +16,8 @@ export const httpConfig = configNamespace('http', (env) => {
     adapter: adapter as 'express' | 'fastify',
     /** Whose X-Forwarded-For names the client (Express's and Fastify's `trust proxy`). */
     trustProxy: parseTrustProxy(env.string('TRUST_PROXY', 'false')),
+    /** The largest JSON or form body accepted (a write of thousands of records fits in the default). */
+    maxBodyBytes: env.integer('HTTP_MAX_BODY_BYTES', 1024 * 1024),
   };
 });
 

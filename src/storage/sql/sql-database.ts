@@ -27,9 +27,22 @@ export interface SessionsTable {
   last_seen_at: number;
 }
 
+export interface IdempotencyKeysTable {
+  connection_id: string;
+  key: string;
+  /** SHA-256 of the request the key was first used with. */
+  fingerprint: string;
+  progress: string | null;
+  /** Set once the write ended: the answer every repeat gets. */
+  outcome: string | null;
+  lease_until: number;
+  expires_at: number;
+}
+
 export interface SqlSchema {
   connections: ConnectionsTable;
   sessions: SessionsTable;
+  idempotency_keys: IdempotencyKeysTable;
 }
 
 export interface SqlDatabaseOptions {

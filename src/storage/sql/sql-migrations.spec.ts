@@ -13,7 +13,8 @@ import { openSqlDatabase, type SqlSchema } from './sql-database';
 import { migrateToLatest } from './sql-migrations';
 import { SqlSessionStore } from './sql-session.store';
 
-const FIRST = '001-connections-and-sessions';
+const ALL = ['001-connections-and-sessions', '002-idempotency-keys'];
+const FIRST = ALL[0];
 const FIXTURE = join(__dirname, '../../../test/fixtures/store-v0.sqlite');
 const recorded = JSON.parse(readFileSync(join(__dirname, '../../../test/fixtures/store-v0.json'), 'utf8')) as {
   sessionSecret: string;
@@ -40,7 +41,7 @@ describe('migrateToLatest', () => {
     copyFileSync(FIXTURE, path);
     const db = openSqlDatabase({ path });
     try {
-      expect(await migrateToLatest(db)).toEqual([FIRST]);
+      expect(await migrateToLatest(db)).toEqual(ALL);
       const cipher = new TokenCipher({ encryptionKeys: [Buffer.from(recorded.encryptionKey, 'base64url')] } as TokensConfig);
       expect(await new SqlConnectionStore(db, cipher).get(recorded.connection.id)).toEqual(recorded.connection);
       // Lifetimes that outlast the recording, whenever this runs.
@@ -69,9 +70,9 @@ describe('migrateToLatest', () => {
     const instances = [openSqlDatabase({ url: database.url, path: '' }), openSqlDatabase({ url: database.url, path: '' })];
     try {
       const applied = await Promise.all(instances.map((db) => migrateToLatest(db)));
-      expect(applied.flat()).toEqual([FIRST]);
+      expect(applied.flat()).toEqual(ALL);
       const migrations = instances[1].withTables<{ kysely_migration: { name: string } }>();
-      expect(await migrations.selectFrom('kysely_migration').select('name').execute()).toEqual([{ name: FIRST }]);
+      expect(await migrations.selectFrom('kysely_migration').select('name').execute()).toEqual(ALL.map((name) => ({ name })));
     } finally {
       await Promise.all(instances.map((db) => db.destroy()));
       await database.drop();
@@ -94,7 +95,7 @@ describe('migrateToLatest', () => {
     });
 
     it('does nothing the second time, and keeps the rows written in between', async () => {
-      expect(await migrateToLatest(db)).toEqual([FIRST]);
+      expect(await migrateToLatest(db)).toEqual(ALL);
       await db.insertInto('connections').values(CONNECTION_ROW).execute();
       expect(await migrateToLatest(db)).toEqual([]);
       expect(await db.selectFrom('connections').selectAll().execute()).toEqual([CONNECTION_ROW]);

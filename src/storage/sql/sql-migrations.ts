@@ -1,10 +1,12 @@
 import { type Kysely, type Migration, type MigrationProvider, Migrator } from 'kysely';
 import { connectionsAndSessions } from './migrations/001-connections-and-sessions';
+import { idempotencyKeys } from './migrations/002-idempotency-keys';
 import type { SqlSchema } from './sql-database';
 
 /** Listed here rather than read from a folder: the build output does not keep the source layout. */
 const MIGRATIONS: Record<string, Migration> = {
   '001-connections-and-sessions': connectionsAndSessions,
+  '002-idempotency-keys': idempotencyKeys,
 };
 
 const provider: MigrationProvider = { getMigrations: async () => MIGRATIONS };

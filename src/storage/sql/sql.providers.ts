@@ -11,10 +11,12 @@ import { openSqlDatabase, type SqlSchema } from './sql-database';
 import { migrateToLatest } from './sql-migrations';
 import { SqlConnectionStore } from './sql-connection.store';
 import { SqlSessionStore } from './sql-session.store';
+import { IdempotencyStore } from '../../records/idempotency.store';
+import { SqlIdempotencyStore } from './sql-idempotency.store';
 
 export const SQL_DATABASE = Symbol('SQL_DATABASE');
 
-/** Durable state (connections, sessions) in PostgreSQL or SQLite, migrated to the latest schema at start. */
+/** Durable state (connections, sessions, idempotency keys) in PostgreSQL or SQLite, migrated to the latest schema at start. */
 export function sqlProviders(config: Config): Provider[] {
   const { url, path, timeoutMs } = config.database;
   if (config.redis.url && !url) {
@@ -39,6 +41,11 @@ export function sqlProviders(config: Config): Provider[] {
       provide: SessionStore,
       inject: [SQL_DATABASE, Clock],
       useFactory: (db: Kysely<SqlSchema>, clock: Clock) => new SqlSessionStore(db, config.app, { timeoutMs, clock }),
+    },
+    {
+      provide: IdempotencyStore,
+      inject: [SQL_DATABASE, Clock],
+      useFactory: (db: Kysely<SqlSchema>, clock: Clock) => new SqlIdempotencyStore(db, clock, timeoutMs),
     },
   ];
 }
