@@ -3,17 +3,15 @@
 // writes docs/benchmarks.md and its two charts. Every server, and the sandbox, runs in its own process.
 import autocannon from 'autocannon';
 import { fork, spawn } from 'node:child_process';
-import { once } from 'node:events';
 import { randomBytes } from 'node:crypto';
 import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { createRequire } from 'node:module';
 import { cpus, tmpdir, totalmem } from 'node:os';
-import { dirname, join } from 'node:path';
-import { fileURLToPath } from 'node:url';
+import { join } from 'node:path';
 import { chart } from './chart.mjs';
+import { benchDatabase, children, nextPort, ROOT, signIn, startSandboxProcess, startService, waitUntilUp } from './lib.mjs';
 
 const require = createRequire(import.meta.url);
-const ROOT = join(dirname(fileURLToPath(import.meta.url)), '..');
 const SMOKE = process.argv.includes('--smoke');
 const DURATION_S = SMOKE ? 1 : 5;
 const ROUNDS = SMOKE ? 1 : 3;
@@ -22,130 +20,26 @@ const CALLBACKS_PER_ROUND = SMOKE ? 200 : 3000;
 const PENDING_ENTRIES = SMOKE ? 20_000 : 1_000_000;
 const BASE = 'appSandboxCRM0001';
 const median = (values) => [...values].sort((a, b) => a - b)[Math.floor(values.length / 2)];
-const sleep = (ms) => new Promise((resolve) => setTimeout(resolve, ms));
-let nextPort = 47_100 + Math.floor(Math.random() * 500);
 
-const children = [];
-process.on('exit', () => children.forEach((child) => child.kill('SIGKILL')));
 // A stuck server must fail the run (and CI's smoke of it), not hang it.
 setTimeout(() => {
   console.error('The benchmark did not finish in time.');
   process.exit(1);
-}, (SMOKE ? 5 : 20) * 60_000).unref();
+}, (SMOKE ? 8 : 30) * 60_000).unref();
 
-/** The sandbox runs in its own process; `sandbox(type, args)` asks it over IPC (see sandbox-process.mjs). */
-const sandboxProcess = fork(join(ROOT, 'bench', 'sandbox-process.mjs'), [], { stdio: ['ignore', 'ignore', 'inherit', 'ipc'] });
-children.push(sandboxProcess);
-const replies = new Map();
-let nextCall = 0;
-sandboxProcess.on('message', ({ id, result }) => replies.get(id)?.(result));
-const sandbox = (type, args = {}) =>
-  new Promise((resolve, reject) => {
-    const id = nextCall++;
-    const timer = setTimeout(() => reject(new Error(`The sandbox did not answer "${type}"`)), 30_000);
-    replies.set(id, (result) => (clearTimeout(timer), replies.delete(id), resolve(result)));
-    sandboxProcess.send({ id, type, ...args });
-  });
-await once(sandboxProcess, 'message');
-const sandboxUrl = await sandbox('url');
-const sandboxBases = await sandbox('bases');
-
-async function waitUntilUp(url, started) {
-  for (;;) {
-    try {
-      // A bounded attempt: one that never gets an answer must not stall the whole run.
-      const res = await fetch(url, { redirect: 'manual', signal: AbortSignal.timeout(2_000) });
-      if (res.status < 500) return Date.now() - started;
-    } catch {
-      // not listening yet
-    }
-    await sleep(10);
-  }
-}
+const sandbox = await startSandboxProcess();
 
 async function startPeer(name, file) {
-  const port = nextPort++;
+  const port = nextPort();
   const origin = `http://127.0.0.1:${port}`;
   await sandbox('register', { redirectUri: `${origin}/airtable-oauth` });
   const child = fork(join(ROOT, 'bench', 'peers', file), [], {
-    env: { ...process.env, PORT: String(port), SANDBOX_URL: sandboxUrl, REDIRECT_URI: `${origin}/airtable-oauth` },
+    env: { ...process.env, PORT: String(port), SANDBOX_URL: sandbox.url, REDIRECT_URI: `${origin}/airtable-oauth` },
     stdio: 'ignore',
   });
   children.push(child);
   await waitUntilUp(`${origin}/auth/login`, Date.now());
   return { name, origin };
-}
-
-/** A fresh PostgreSQL database for the fleet-stores run, or undefined when no server answers. */
-async function benchDatabase() {
-  const { Client } = require('pg');
-  const server = process.env.BENCH_DATABASE_URL ?? 'postgres://postgres@127.0.0.1:5432/postgres';
-  const name = `bench_${randomBytes(6).toString('hex')}`;
-  const admin = new Client({ connectionString: server, connectionTimeoutMillis: 2_000 });
-  try {
-    await admin.connect();
-    await admin.query(`CREATE DATABASE ${name}`);
-  } catch (error) {
-    console.error(`No PostgreSQL at ${server} (${error.message}): the PostgreSQL + Redis rows are left out.`);
-    return undefined;
-  } finally {
-    await admin.end().catch(() => undefined);
-  }
-  const url = new URL(server);
-  url.pathname = `/${name}`;
-  return {
-    url: url.toString(),
-    async drop() {
-      const client = new Client({ connectionString: server });
-      await client.connect();
-      await client.query(`DROP DATABASE IF EXISTS ${name} WITH (FORCE)`);
-      await client.end();
-    },
-  };
-}
-
-async function startService(name, adapter, stores = {}) {
-  const port = nextPort++;
-  const origin = `http://127.0.0.1:${port}`;
-  await sandbox('register', { redirectUri: `${origin}/airtable-oauth` });
-  const started = Date.now();
-  const child = spawn(process.execPath, [join(ROOT, 'dist', 'main.js')], {
-    env: {
-      ...process.env,
-      PORT: String(port),
-      HTTP_ADAPTER: adapter,
-      AIRTABLE_SANDBOX: 'false',
-      AIRTABLE_CLIENT_ID: 'sandbox-client',
-      AIRTABLE_REDIRECT_URI: `${origin}/airtable-oauth`,
-      AIRTABLE_AUTHORIZE_URL: `${sandboxUrl}/oauth2/v1/authorize`,
-      AIRTABLE_TOKEN_URL: `${sandboxUrl}/oauth2/v1/token`,
-      AIRTABLE_API_URL: sandboxUrl,
-      SESSION_SECRET: randomBytes(32).toString('base64url'),
-      TOKEN_ENCRYPTION_KEY: randomBytes(32).toString('base64url'),
-      LOG_LEVEL: 'silent',
-      AUTH_RATE_LIMIT_PER_MINUTE: '1000000000',
-      REDIS_URL: '',
-      ...stores,
-    },
-    stdio: 'ignore',
-  });
-  children.push(child);
-  const coldStartMs = await waitUntilUp(`${origin}/health`, started);
-  console.error(`Started ${name} in ${coldStartMs} ms.`);
-  return { name, origin, coldStartMs };
-}
-
-/** A signed-in session on a service: login, the sandbox's consent, the callback. Returns its Cookie header. */
-async function signIn(origin) {
-  const login = await fetch(`${origin}/auth/login`, { redirect: 'manual' });
-  const binding = login.headers.getSetCookie()[0].split(';')[0];
-  const page = await (await fetch(login.headers.get('location'))).text();
-  const form = new URLSearchParams({ request: /name="request" value="([^"]+)"/.exec(page)[1], decision: 'allow' });
-  for (const base of sandboxBases) form.append('base', base);
-  const consent = await fetch(`${sandboxUrl}/oauth2/v1/authorize`, { method: 'POST', body: form, redirect: 'manual' });
-  const callback = new URL(consent.headers.get('location'));
-  const done = await fetch(`${origin}${callback.pathname}${callback.search}`, { headers: { cookie: binding }, redirect: 'manual' });
-  return done.headers.getSetCookie().find((c) => c.startsWith('sid=')).split(';')[0];
 }
 
 async function load(url, headers = {}) {
@@ -215,13 +109,13 @@ const bareExpress = await startPeer('bare Express 5', 'express.mjs');
 const passportPeer = await startPeer('Express + express-session + passport-oauth2', 'passport.mjs');
 // SQLite files in a folder of their own (WAL mode, as in production), removed at the end.
 const sqliteDir = mkdtempSync(join(tmpdir(), 'bench-sqlite-'));
-const onExpress = await startService('this service, Express', 'express', { DATABASE_PATH: join(sqliteDir, 'express.sqlite') });
-const onFastify = await startService('this service, Fastify', 'fastify', { DATABASE_PATH: join(sqliteDir, 'fastify.sqlite') });
+const onExpress = await startService(sandbox, 'this service, Express', 'express', { DATABASE_PATH: join(sqliteDir, 'express.sqlite') });
+const onFastify = await startService(sandbox, 'this service, Fastify', 'fastify', { DATABASE_PATH: join(sqliteDir, 'fastify.sqlite') });
 const services = [onExpress, onFastify];
 const database = await benchDatabase();
 const redisPrefix = `bench-${randomBytes(6).toString('hex')}:`;
 const onFleetStores = database
-  ? await startService('this service, Express, PostgreSQL + Redis', 'express', {
+  ? await startService(sandbox, 'this service, Express, PostgreSQL + Redis', 'express', {
       DATABASE_URL: database.url,
       REDIS_URL: process.env.BENCH_REDIS_URL ?? 'redis://127.0.0.1:6379',
       REDIS_KEY_PREFIX: redisPrefix,
@@ -236,13 +130,13 @@ console.error(`Loading the callback: ${ROUNDS} round(s) of ${CALLBACKS_PER_ROUND
 const callback = await rounds(everyone.map((t) => ({ name: t.name, run: () => loadCallbacks(t.origin) })));
 
 console.error('Loading GET /bases/:id/tables (cached)...');
-const cookies = await Promise.all(services.map((s) => signIn(s.origin)));
+const cookies = await Promise.all(services.map((s) => signIn(sandbox, s.origin)));
 const tables = await rounds(services.map((s, i) => ({ name: s.name, run: () => load(`${s.origin}/bases/${BASE}/tables`, { cookie: cookies[i] }) })));
 
 console.error('Cold burst: 1,000 requests for one base on a new connection...');
 const cold = [];
 for (const service of services) {
-  const cookie = await signIn(service.origin);
+  const cookie = await signIn(sandbox, service.origin);
   const route = `GET /v0/meta/bases/${BASE}/tables`;
   const before = await sandbox('count', { route });
   const result = await autocannon({ url: `${service.origin}/bases/${BASE}/tables`, connections: 100, amount: 1000, headers: { cookie } });
@@ -301,7 +195,19 @@ lines.push(`| RSS within 10% of start after the TTL | ${memory.rssAfterTtlMb} / 
 lines.push(`| every callback request signed in | ${callback.map((r) => r.failed).join(', ')} not | ${callback.every((r) => r.failed === 0) ? 'yes' : 'no'} |`);
 lines.push(`| cold burst of 1,000 costs one upstream call | ${cold.map((c) => c.upstreamCalls).join(', ')} | ${cold.every((c) => c.upstreamCalls === 1) ? 'yes' : 'no'} |`);
 
-const table = lines.join('\n');
+for (const child of children) child.kill('SIGKILL');
+rmSync(sqliteDir, { recursive: true, force: true });
+await database?.drop().catch((error) => console.error(`Could not drop the benchmark database: ${error.message}`));
+
+// Records run alone, on a machine no other benchmark server loads any more.
+console.error('Records: export and create against the base limit...');
+const recordsTable = await new Promise((resolve, reject) => {
+  const child = spawn(process.execPath, [join(ROOT, 'bench', 'records.mjs'), ...process.argv.slice(2)], { stdio: ['ignore', 'pipe', 'inherit'] });
+  let out = '';
+  child.stdout.on('data', (chunk) => (out += chunk));
+  child.on('exit', (code) => (code === 0 ? resolve(out.trim()) : reject(new Error(`The records benchmark exited with ${code}`))));
+});
+const table = `${lines.join('\n')}\n\n${recordsTable}`;
 console.log(table);
 
 if (!SMOKE) {
@@ -317,7 +223,4 @@ if (!SMOKE) {
       `Regenerate with \`npm run bench\`.\n\n![/auth/login requests per second](benchmarks.svg)\n\n![callback requests per second](benchmarks-callback.svg)\n\n${table}\n`,
   );
 }
-for (const child of children) child.kill('SIGKILL');
-rmSync(sqliteDir, { recursive: true, force: true });
-await database?.drop().catch((error) => console.error(`Could not drop the benchmark database: ${error.message}`));
 process.exit(0);

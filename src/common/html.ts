@@ -48,6 +48,9 @@ const STYLE = `
   button.secondary{background:#666}
   code{background:#eee;padding:0 .25rem;border-radius:3px;word-break:break-all}
   ul{padding-left:1.25rem}
+  .scroll{overflow-x:auto}
+  table{border-collapse:collapse;font-size:.9rem}
+  th,td{border-bottom:1px solid #ddd;padding:.3rem .5rem;text-align:left;vertical-align:top}
 `;
 
 /** The Content-Security-Policy source that allows exactly the pages' one inline style block. */

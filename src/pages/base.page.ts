@@ -2,11 +2,11 @@ import type { AirtableTable } from '../airtable/airtable-models';
 import { html, page } from '../common/html';
 import { sandboxBanner } from './home.page';
 
-/** The tables of one base, with their field and view counts. */
+/** The tables of one base, with their field and view counts, each linked to its records. */
 export function basePage(baseId: string, tables: AirtableTable[], sandbox: boolean): string {
   const rows = tables.map(
     (table) =>
-      html`<li><strong class="table-name">${table.name}</strong>: ${table.fields.length} field${table.fields.length === 1 ? '' : 's'},
+      html`<li><a class="table-name" href="/browse/${baseId}/tables/${table.id}">${table.name}</a>: ${table.fields.length} field${table.fields.length === 1 ? '' : 's'},
 ${table.views.length} view${table.views.length === 1 ? '' : 's'}</li>`,
   );
   const body = html`<div class="card"><p><a href="/">&larr; All bases</a></p>

@@ -1,5 +1,5 @@
 import { createParamDecorator, type ExecutionContext, Injectable, type PipeTransform } from '@nestjs/common';
-import { RECORD_ID_PATTERN } from '../airtable/airtable-models';
+import { RECORD_ID_PATTERN, TABLE_ID_PATTERN } from '../airtable/airtable-models';
 import { AppError, ErrorCode } from '../common/app-error';
 import type { HttpRequest } from '../common/http-exchange';
 
@@ -13,6 +13,15 @@ export class TablePipe implements PipeTransform<string, string> {
     if (value.length === 0 || value.length > MAX_TABLE_NAME_LENGTH || /[\x00-\x1f\x7f]/.test(value) || value.trim() !== value) {
       throw new AppError(ErrorCode.InvalidTable);
     }
+    return value;
+  }
+}
+
+/** Pages link tables by id only. */
+@Injectable()
+export class TableIdPipe implements PipeTransform<string, string> {
+  transform(value: string): string {
+    if (!TABLE_ID_PATTERN.test(value)) throw new AppError(ErrorCode.InvalidTable);
     return value;
   }
 }
