@@ -2,6 +2,7 @@ import { createParamDecorator, type ExecutionContext, Injectable, type PipeTrans
 import { RECORD_ID_PATTERN, TABLE_ID_PATTERN } from '../airtable/airtable-models';
 import { AppError, ErrorCode } from '../common/app-error';
 import type { HttpRequest } from '../common/http-exchange';
+import { BaseIdPipe } from '../bases/base-id.pipe';
 
 const MAX_TABLE_NAME_LENGTH = 255;
 
@@ -33,6 +34,17 @@ export class RecordIdPipe implements PipeTransform<string, string> {
     return value;
   }
 }
+
+/** Which base and table a records request is for, both checked: `/bases/:baseId/tables/:table/records`. */
+export interface TableRef {
+  baseId: string;
+  table: string;
+}
+
+export const TargetTable = createParamDecorator((_data: unknown, context: ExecutionContext): TableRef => {
+  const { params } = context.switchToHttp().getRequest<HttpRequest & { params: Record<string, string> }>();
+  return { baseId: new BaseIdPipe().transform(params.baseId), table: new TablePipe().transform(params.table) };
+});
 
 const IDEMPOTENCY_KEY = /^[\x21-\x7e]{1,255}$/;
 

@@ -1,7 +1,6 @@
 import { Body, Controller, Delete, Get, HttpCode, Inject, Param, Patch, Post, Put, Req, Res, StreamableFile, UseGuards } from '@nestjs/common';
 import { ApiBody, ApiCookieAuth, ApiHeader, ApiOkResponse, ApiOperation, ApiParam, ApiProduces, ApiResponse, ApiTags } from '@nestjs/swagger';
 import { Readable } from 'node:stream';
-import { BaseIdPipe } from '../bases/base-id.pipe';
 import { ErrorResponseDto } from '../common/error-response.dto';
 import { HttpExchange, type HttpRequest, type HttpResponse } from '../common/http-exchange';
 import { NoStore } from '../common/no-store.decorator';
@@ -21,7 +20,7 @@ import {
   WriteResultDto,
 } from './dto/records.dto';
 import { listParamsFromBody, listParamsFromQuery } from './list-params';
-import { IdempotencyKey, RecordIdPipe, TablePipe } from './record-params';
+import { IdempotencyKey, RecordIdPipe, type TableRef, TargetTable } from './record-params';
 import { RecordWriterService } from './record-writer.service';
 import { RecordsService } from './records.service';
 import { deleteRequest, writeRequest } from './write-request';
@@ -61,8 +60,7 @@ export class RecordsController {
   @ApiOkResponse({ type: RecordPageDto })
   list(
     @CurrentConnection() connection: StoredConnection,
-    @Param('baseId', BaseIdPipe) baseId: string,
-    @Param('table', TablePipe) table: string,
+    @TargetTable() { baseId, table }: TableRef,
     @Req() req: HttpRequest,
   ): Promise<RecordPage> {
     return this.records.page(connection, baseId, table, listParamsFromQuery(this.http.rawQuery(req)));
@@ -76,8 +74,7 @@ export class RecordsController {
   @ApiOkResponse({ type: RecordPageDto })
   query(
     @CurrentConnection() connection: StoredConnection,
-    @Param('baseId', BaseIdPipe) baseId: string,
-    @Param('table', TablePipe) table: string,
+    @TargetTable() { baseId, table }: TableRef,
     @Body() body: unknown,
   ): Promise<RecordPage> {
     return this.records.page(connection, baseId, table, listParamsFromBody(body));
@@ -92,8 +89,7 @@ export class RecordsController {
   @ApiProduces('application/x-ndjson')
   async export(
     @CurrentConnection() connection: StoredConnection,
-    @Param('baseId', BaseIdPipe) baseId: string,
-    @Param('table', TablePipe) table: string,
+    @TargetTable() { baseId, table }: TableRef,
     @Req() req: HttpRequest,
     @Res({ passthrough: true }) res: HttpResponse,
   ): Promise<StreamableFile> {
@@ -110,8 +106,7 @@ export class RecordsController {
   @ApiOkResponse({ type: RecordDto })
   get(
     @CurrentConnection() connection: StoredConnection,
-    @Param('baseId', BaseIdPipe) baseId: string,
-    @Param('table', TablePipe) table: string,
+    @TargetTable() { baseId, table }: TableRef,
     @Param('recordId', RecordIdPipe) recordId: string,
     @Req() req: HttpRequest,
   ): Promise<AirtableRecord> {
@@ -131,12 +126,11 @@ export class RecordsController {
   @ApiOkResponse({ type: WriteResultDto })
   create(
     @CurrentConnection() connection: StoredConnection,
-    @Param('baseId', BaseIdPipe) baseId: string,
-    @Param('table', TablePipe) table: string,
+    @TargetTable() target: TableRef,
     @Body() body: unknown,
     @IdempotencyKey() key?: string,
   ): Promise<Record<string, unknown>> {
-    return this.writer.write(connection, { baseId, table }, writeRequest('POST', body, this.config.maxPerWrite), key);
+    return this.writer.write(connection, target, writeRequest('POST', body, this.config.maxPerWrite), key);
   }
 
   @Patch()
@@ -146,12 +140,11 @@ export class RecordsController {
   @ApiOkResponse({ type: WriteResultDto })
   update(
     @CurrentConnection() connection: StoredConnection,
-    @Param('baseId', BaseIdPipe) baseId: string,
-    @Param('table', TablePipe) table: string,
+    @TargetTable() target: TableRef,
     @Body() body: unknown,
     @IdempotencyKey() key?: string,
   ): Promise<Record<string, unknown>> {
-    return this.writer.write(connection, { baseId, table }, writeRequest('PATCH', body, this.config.maxPerWrite), key);
+    return this.writer.write(connection, target, writeRequest('PATCH', body, this.config.maxPerWrite), key);
   }
 
   @Put()
@@ -161,12 +154,11 @@ export class RecordsController {
   @ApiOkResponse({ type: WriteResultDto })
   replace(
     @CurrentConnection() connection: StoredConnection,
-    @Param('baseId', BaseIdPipe) baseId: string,
-    @Param('table', TablePipe) table: string,
+    @TargetTable() target: TableRef,
     @Body() body: unknown,
     @IdempotencyKey() key?: string,
   ): Promise<Record<string, unknown>> {
-    return this.writer.write(connection, { baseId, table }, writeRequest('PUT', body, this.config.maxPerWrite), key);
+    return this.writer.write(connection, target, writeRequest('PUT', body, this.config.maxPerWrite), key);
   }
 
   @Delete()
@@ -176,13 +168,11 @@ export class RecordsController {
   @ApiOkResponse({ type: DeleteResultDto })
   delete(
     @CurrentConnection() connection: StoredConnection,
-    @Param('baseId', BaseIdPipe) baseId: string,
-    @Param('table', TablePipe) table: string,
+    @TargetTable() target: TableRef,
     @Req() req: HttpRequest,
     @Body() body: unknown,
     @IdempotencyKey() key?: string,
   ): Promise<Record<string, unknown>> {
-    const ids = deleteRequest(this.http.rawQuery(req), body, this.config.maxPerWrite);
-    return this.writer.delete(connection, { baseId, table }, ids, key);
+    return this.writer.delete(connection, target, deleteRequest(this.http.rawQuery(req), body, this.config.maxPerWrite), key);
   }
 }
