@@ -7,6 +7,8 @@ import { loadConfig, processEnvironment } from './config/config';
 import { ConfigError } from './config/config-error';
 import { createHttpAdapter } from './http-adapter';
 import { startSandboxMode } from './config/sandbox-mode';
+import { API_SCOPES } from './api-keys/api-key';
+import { ApiKeyStore } from './api-keys/api-key.store';
 
 async function bootstrap(): Promise<void> {
   const env = processEnvironment();
@@ -18,6 +20,8 @@ async function bootstrap(): Promise<void> {
   configureApp(app);
   await app.listen(config.http.port, config.http.host);
   if (sandboxMode) {
+    // The sandbox's database lives as long as the process, and so does this key.
+    const demoKey = await app.get(ApiKeyStore).create('sandbox demo', [...API_SCOPES]);
     console.log(
       [
         '',
@@ -27,6 +31,7 @@ async function bootstrap(): Promise<void> {
           : '   SANDBOX MODE: no Airtable credentials given.',
         `   Airtable is emulated locally at ${sandboxMode.sandbox.url}`,
         `   Open http://localhost:${config.http.port} and click "Connect Airtable".`,
+        `   Demo API key (every scope): ${demoKey.secret}`,
         '  ==========================================================',
         '',
       ].join('\n'),

@@ -1,11 +1,12 @@
 import { Controller, Get, Headers, Param, Req, UseGuards } from '@nestjs/common';
-import { ApiCookieAuth, ApiHeader, ApiOkResponse, ApiOperation, ApiQuery, ApiResponse, ApiTags } from '@nestjs/swagger';
+import { ApiBearerAuth, ApiCookieAuth, ApiHeader, ApiOkResponse, ApiOperation, ApiQuery, ApiResponse, ApiTags } from '@nestjs/swagger';
 import { AppError, ErrorCode } from '../common/app-error';
 import { ErrorResponseDto } from '../common/error-response.dto';
 import { HttpExchange, type HttpRequest } from '../common/http-exchange';
 import { NoStore } from '../common/no-store.decorator';
 import { strictQuery } from '../common/strict-query';
-import { CurrentConnection, SessionGuard } from '../sessions/session.guard';
+import { ConnectionGuard } from '../access/connection.guard';
+import { CurrentConnection } from '../sessions/session.guard';
 import type { StoredConnection } from '../connections/connection.store';
 import { BaseIdPipe } from './base-id.pipe';
 import { BasesService } from './bases.service';
@@ -19,13 +20,14 @@ function wantsFresh(cacheControl: string | undefined): boolean {
 
 @ApiTags('bases')
 @ApiCookieAuth('sid')
+@ApiBearerAuth()
 @ApiHeader({ name: 'Cache-Control', required: false, description: '`no-cache` bypasses the short-lived cache.' })
-@ApiResponse({ status: 401, type: ErrorResponseDto, description: 'unauthenticated or reauth_required' })
+@ApiResponse({ status: 401, type: ErrorResponseDto, description: 'unauthenticated (session), invalid_api_key (API key) or reauth_required' })
 @ApiResponse({ status: 429, type: ErrorResponseDto, description: 'rate_limited, with Retry-After' })
 @ApiResponse({ status: 502, type: ErrorResponseDto, description: 'upstream_error' })
 @ApiResponse({ status: 504, type: ErrorResponseDto, description: 'upstream_timeout' })
-@Controller('bases')
-@UseGuards(SessionGuard)
+@Controller(['bases', 'api/connections/:connectionId/bases'])
+@UseGuards(ConnectionGuard)
 export class BasesController {
   constructor(
     private readonly bases: BasesService,

@@ -35,6 +35,8 @@ export abstract class ConnectionStore {
    */
   abstract update(connection: Connection): Promise<boolean>;
   abstract delete(id: string): Promise<void>;
+  /** Up to `limit` connections in id order after `afterId`, tokens left out: a page for backends. */
+  abstract list(limit: number, afterId?: string): Promise<Connection[]>;
   protected abstract read(id: string): Promise<StoredConnection | undefined>;
 
   /** With its tokens, for calls to Airtable. Tokens that fail to decrypt come back as reauth_required. */

@@ -1,5 +1,5 @@
 import { Body, Controller, Delete, Get, HttpCode, Inject, Param, Patch, Post, Put, Req, Res, StreamableFile, UseGuards } from '@nestjs/common';
-import { ApiBody, ApiCookieAuth, ApiHeader, ApiOkResponse, ApiOperation, ApiParam, ApiProduces, ApiResponse, ApiTags } from '@nestjs/swagger';
+import { ApiBearerAuth, ApiBody, ApiCookieAuth, ApiHeader, ApiOkResponse, ApiOperation, ApiParam, ApiProduces, ApiResponse, ApiTags } from '@nestjs/swagger';
 import { Readable } from 'node:stream';
 import { ErrorResponseDto } from '../common/error-response.dto';
 import { HttpExchange, type HttpRequest, type HttpResponse } from '../common/http-exchange';
@@ -8,7 +8,9 @@ import { strictQuery } from '../common/strict-query';
 import { AppError, ErrorCode } from '../common/app-error';
 import { recordsConfig, type RecordsConfig } from '../config/records.config';
 import type { StoredConnection } from '../connections/connection.store';
-import { CurrentConnection, SessionGuard } from '../sessions/session.guard';
+import { ConnectionGuard } from '../access/connection.guard';
+import { RequiresScope } from '../api-keys/api-key.guard';
+import { CurrentConnection } from '../sessions/session.guard';
 import type { AirtableRecord, RecordPage } from '../airtable/airtable-models';
 import {
   DeleteRecordsBodyDto,
@@ -33,16 +35,17 @@ const IDEMPOTENCY_HEADER = {
 
 @ApiTags('records')
 @ApiCookieAuth('sid')
+@ApiBearerAuth()
 @ApiParam({ name: 'baseId', example: 'appSandboxCRM0001' })
 @ApiParam({ name: 'table', description: 'A table id (tbl...) or its name.' })
 @ApiResponse({ status: 400, type: ErrorResponseDto, description: 'invalid_request, invalid_base_id, invalid_table, invalid_record_id' })
-@ApiResponse({ status: 401, type: ErrorResponseDto, description: 'unauthenticated or reauth_required' })
+@ApiResponse({ status: 401, type: ErrorResponseDto, description: 'unauthenticated (session), invalid_api_key (API key) or reauth_required' })
 @ApiResponse({ status: 403, type: ErrorResponseDto, description: 'insufficient_scope or base_not_accessible' })
 @ApiResponse({ status: 404, type: ErrorResponseDto, description: 'table_not_found or not_found' })
 @ApiResponse({ status: 422, type: ErrorResponseDto, description: "upstream_rejected (with Airtable's error type in airtableError) or offset_expired" })
 @ApiResponse({ status: 429, type: ErrorResponseDto, description: 'rate_limited, with Retry-After' })
-@Controller('bases/:baseId/tables/:table/records')
-@UseGuards(SessionGuard)
+@Controller(['bases/:baseId/tables/:table/records', 'api/connections/:connectionId/bases/:baseId/tables/:table/records'])
+@UseGuards(ConnectionGuard)
 export class RecordsController {
   constructor(
     private readonly records: RecordsService,
@@ -120,6 +123,7 @@ export class RecordsController {
 
   @Post()
   @HttpCode(200)
+  @RequiresScope('data:write')
   @ApiOperation({ summary: 'Create any number of records (sent 10 at a time, in order)' })
   @ApiHeader(IDEMPOTENCY_HEADER)
   @ApiBody({ type: WriteRecordsBodyDto })
@@ -134,6 +138,7 @@ export class RecordsController {
   }
 
   @Patch()
+  @RequiresScope('data:write')
   @ApiOperation({ summary: 'Update records: only the fields sent change (performUpsert to upsert)' })
   @ApiHeader(IDEMPOTENCY_HEADER)
   @ApiBody({ type: WriteRecordsBodyDto })
@@ -148,6 +153,7 @@ export class RecordsController {
   }
 
   @Put()
+  @RequiresScope('data:write')
   @ApiOperation({ summary: 'Replace records: fields not sent are cleared (performUpsert to upsert)' })
   @ApiHeader(IDEMPOTENCY_HEADER)
   @ApiBody({ type: WriteRecordsBodyDto })
@@ -162,6 +168,7 @@ export class RecordsController {
   }
 
   @Delete()
+  @RequiresScope('data:write')
   @ApiOperation({ summary: 'Delete records named by records[]= in the query or {records: [...]} in the body' })
   @ApiHeader(IDEMPOTENCY_HEADER)
   @ApiBody({ type: DeleteRecordsBodyDto, required: false })

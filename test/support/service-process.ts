@@ -6,11 +6,11 @@ import { ALL_SCOPES, SANDBOX_CLIENT_ID, type SandboxOptions } from '../../src/sa
 import { ENCRYPTION_KEY, freePort, SESSION_SECRET, tempDatabase } from './stack';
 
 const ROOT = join(__dirname, '..', '..');
-const BUILD = join(ROOT, 'test-output', 'service-build');
+export const SERVICE_BUILD = join(ROOT, 'test-output', 'service-build');
 
 /** Compiles the service once per test file into its own folder (dist/ is left alone). */
 export function buildService(): void {
-  execFileSync(process.execPath, [join(ROOT, 'node_modules', 'typescript', 'bin', 'tsc'), '-p', 'tsconfig.build.json', '--outDir', BUILD], {
+  execFileSync(process.execPath, [join(ROOT, 'node_modules', 'typescript', 'bin', 'tsc'), '-p', 'tsconfig.build.json', '--outDir', SERVICE_BUILD], {
     cwd: ROOT,
     stdio: 'inherit',
   });
@@ -24,7 +24,7 @@ export class ServiceProcess {
   constructor(private readonly env: Record<string, string>) {}
 
   async start(url: string): Promise<void> {
-    this.child = spawn(process.execPath, [join(BUILD, 'main.js')], {
+    this.child = spawn(process.execPath, [join(SERVICE_BUILD, 'main.js')], {
       cwd: ROOT,
       env: { ...process.env, NODE_ENV: 'production', ...this.env },
       stdio: ['ignore', 'pipe', 'pipe'],
@@ -56,7 +56,7 @@ export class ServiceProcess {
 
 /** Runs the built service with exactly `env` (plus PATH) until it exits, or kills it after `ms`. */
 export async function runUntilExit(env: Record<string, string>, ms = 15_000): Promise<{ code: number | null; output: string }> {
-  const child = spawn(process.execPath, [join(BUILD, 'main.js')], { cwd: ROOT, env: { PATH: process.env.PATH ?? '', ...env }, stdio: ['ignore', 'pipe', 'pipe'] });
+  const child = spawn(process.execPath, [join(SERVICE_BUILD, 'main.js')], { cwd: ROOT, env: { PATH: process.env.PATH ?? '', ...env }, stdio: ['ignore', 'pipe', 'pipe'] });
   let output = '';
   child.stdout!.on('data', (chunk) => (output += chunk));
   child.stderr!.on('data', (chunk) => (output += chunk));

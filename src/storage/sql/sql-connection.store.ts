@@ -1,8 +1,8 @@
-import type { Kysely } from 'kysely';
+import type { Kysely, Selectable } from 'kysely';
 import { type Connection, ConnectionStore, type StoredConnection } from '../../connections/connection.store';
 import { sealTokens } from '../../connections/sealed-tokens';
 import type { TokenCipher } from '../../connections/token-cipher';
-import type { SqlSchema } from './sql-database';
+import type { ConnectionsTable, SqlSchema } from './sql-database';
 import { withinTime } from '../store-unavailable';
 import { DEFAULT_SQL_TIMEOUT_MS, type SqlStoreOptions } from './sql-database';
 
@@ -47,17 +47,13 @@ export class SqlConnectionStore extends ConnectionStore {
   protected async read(id: string): Promise<StoredConnection | undefined> {
     const select = this.db.selectFrom('connections').selectAll().where('id', '=', id).executeTakeFirst();
     const row = await withinTime(select, this.timeoutMs);
-    if (!row) return undefined;
-    const connection: Connection = {
-      id: row.id,
-      userId: row.user_id,
-      ...(row.email === null ? {} : { email: row.email }),
-      scopes: row.scopes ? row.scopes.split(' ') : [],
-      status: row.status,
-      createdAt: row.created_at,
-      updatedAt: row.updated_at,
-    };
-    return { connection, sealedTokens: row.tokens };
+    return row && { connection: toConnection(row), sealedTokens: row.tokens };
+  }
+
+  async list(limit: number, afterId?: string): Promise<Connection[]> {
+    let query = this.db.selectFrom('connections').selectAll().orderBy('id').limit(limit);
+    if (afterId !== undefined) query = query.where('id', '>', afterId);
+    return (await withinTime(query.execute(), this.timeoutMs)).map(toConnection);
   }
 
   async delete(id: string): Promise<void> {
@@ -75,4 +71,17 @@ export class SqlConnectionStore extends ConnectionStore {
     const rows = await withinTime(query.execute(), this.timeoutMs);
     return rows.map((row) => row.id);
   }
+}
+
+/** Who and what, without the tokens (they stay sealed in the row). */
+function toConnection(row: Selectable<ConnectionsTable>): Connection {
+  return {
+    id: row.id,
+    userId: row.user_id,
+    ...(row.email === null ? {} : { email: row.email }),
+    scopes: row.scopes ? row.scopes.split(' ') : [],
+    status: row.status,
+    createdAt: row.created_at,
+    updatedAt: row.updated_at,
+  };
 }

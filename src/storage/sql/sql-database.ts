@@ -39,10 +39,23 @@ export interface IdempotencyKeysTable {
   expires_at: number;
 }
 
+export interface ApiKeysTable {
+  id: string;
+  name: string;
+  /** SHA-256 of the secret: the secret itself is shown once and never stored. */
+  secret_hash: string;
+  /** Space-separated. */
+  scopes: string;
+  created_at: number;
+  last_used_at: number | null;
+  revoked_at: number | null;
+}
+
 export interface SqlSchema {
   connections: ConnectionsTable;
   sessions: SessionsTable;
   idempotency_keys: IdempotencyKeysTable;
+  api_keys: ApiKeysTable;
 }
 
 export interface SqlDatabaseOptions {

@@ -1,12 +1,14 @@
 import { type Kysely, type Migration, type MigrationProvider, Migrator } from 'kysely';
 import { connectionsAndSessions } from './migrations/001-connections-and-sessions';
 import { idempotencyKeys } from './migrations/002-idempotency-keys';
+import { apiKeys } from './migrations/003-api-keys';
 import type { SqlSchema } from './sql-database';
 
 /** Listed here rather than read from a folder: the build output does not keep the source layout. */
 const MIGRATIONS: Record<string, Migration> = {
   '001-connections-and-sessions': connectionsAndSessions,
   '002-idempotency-keys': idempotencyKeys,
+  '003-api-keys': apiKeys,
 };
 
 const provider: MigrationProvider = { getMigrations: async () => MIGRATIONS };

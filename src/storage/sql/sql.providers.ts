@@ -13,10 +13,12 @@ import { SqlConnectionStore } from './sql-connection.store';
 import { SqlSessionStore } from './sql-session.store';
 import { IdempotencyStore } from '../../records/idempotency.store';
 import { SqlIdempotencyStore } from './sql-idempotency.store';
+import { ApiKeyStore } from '../../api-keys/api-key.store';
+import { SqlApiKeyStore } from './sql-api-key.store';
 
 export const SQL_DATABASE = Symbol('SQL_DATABASE');
 
-/** Durable state (connections, sessions, idempotency keys) in PostgreSQL or SQLite, migrated to the latest schema at start. */
+/** Durable state (connections, sessions, idempotency keys, API keys) in PostgreSQL or SQLite, migrated to the latest schema at start. */
 export function sqlProviders(config: Config): Provider[] {
   const { url, path, timeoutMs } = config.database;
   if (config.redis.url && !url) {
@@ -46,6 +48,11 @@ export function sqlProviders(config: Config): Provider[] {
       provide: IdempotencyStore,
       inject: [SQL_DATABASE, Clock],
       useFactory: (db: Kysely<SqlSchema>, clock: Clock) => new SqlIdempotencyStore(db, clock, timeoutMs),
+    },
+    {
+      provide: ApiKeyStore,
+      inject: [SQL_DATABASE, Clock],
+      useFactory: (db: Kysely<SqlSchema>, clock: Clock) => new SqlApiKeyStore(db, clock, timeoutMs),
     },
   ];
 }

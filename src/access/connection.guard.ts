@@ -1,0 +1,47 @@
+import { type CanActivate, type ExecutionContext, Injectable } from '@nestjs/common';
+import { ApiKeyAuth } from '../api-keys/api-key.guard';
+import { AppError, ErrorCode } from '../common/app-error';
+import { Cookies } from '../common/cookies';
+import type { HttpRequest } from '../common/http-exchange';
+import { ConnectionStore, type StoredConnection } from '../connections/connection.store';
+import { SessionService } from '../sessions/session.service';
+
+type Request = HttpRequest & { params: Record<string, string | undefined>; airtableConnection?: StoredConnection };
+
+const CONNECTION_ID = /^[A-Za-z0-9_-]{1,64}$/;
+
+/**
+ * Finds the connection a data route acts for. Under `/api/connections/:connectionId/...` a backend
+ * names it with an API key (`data:read`, or the scope the route requires); everywhere else it is the
+ * signed-in browser's, through its session. Either way the route gets it through CurrentConnection
+ * and runs the same services.
+ */
+@Injectable()
+export class ConnectionGuard implements CanActivate {
+  constructor(
+    private readonly sessions: SessionService,
+    private readonly cookies: Cookies,
+    private readonly apiKeys: ApiKeyAuth,
+    private readonly connections: ConnectionStore,
+  ) {}
+
+  async canActivate(context: ExecutionContext): Promise<boolean> {
+    const req = context.switchToHttp().getRequest<Request>();
+    const connectionId = req.params.connectionId;
+    req.airtableConnection = connectionId === undefined ? await this.fromSession(req) : await this.fromApiKey(context, connectionId);
+    return true;
+  }
+
+  private async fromSession(req: Request): Promise<StoredConnection> {
+    const connection = await this.sessions.current(this.cookies.sessionId(req));
+    if (!connection) throw new AppError(ErrorCode.Unauthenticated);
+    return connection;
+  }
+
+  private async fromApiKey(context: ExecutionContext, connectionId: string): Promise<StoredConnection> {
+    await this.apiKeys.authorize(context, 'data:read');
+    const connection = CONNECTION_ID.test(connectionId) ? await this.connections.load(connectionId) : undefined;
+    if (!connection) throw new AppError(ErrorCode.ConnectionNotFound);
+    return connection;
+  }
+}

@@ -1,0 +1,35 @@
+import { createHash } from 'node:crypto';
+import { randomToken } from '../common/random';
+
+/** What a key may do; a route names the one it needs. */
+export const API_SCOPES = ['connections:read', 'connections:write', 'data:read', 'data:write', 'metrics'] as const;
+export type ApiScope = (typeof API_SCOPES)[number];
+
+/** Secret scanners look for this prefix (`atsk_` + 43 base64url characters), so a leaked key is found. */
+export const API_KEY_PREFIX = 'atsk_';
+export const API_KEY_PATTERN = /^atsk_[A-Za-z0-9_-]{43}$/;
+
+export interface ApiKey {
+  id: string;
+  name: string;
+  scopes: ApiScope[];
+  createdAt: number;
+  lastUsedAt?: number;
+  revokedAt?: number;
+}
+
+export function newApiKeySecret(): string {
+  return API_KEY_PREFIX + randomToken();
+}
+
+/**
+ * Keys are stored as their SHA-256 only. 256 random bits need no salt or slow hash: nothing can be
+ * guessed, and a lookup by hash takes the same time whether the key exists or not.
+ */
+export function apiKeyHash(secret: string): string {
+  return createHash('sha256').update(secret).digest('hex');
+}
+
+export function isApiScope(value: string): value is ApiScope {
+  return (API_SCOPES as readonly string[]).includes(value);
+}

@@ -1,0 +1,61 @@
+import { parseArgs } from 'node:util';
+import { API_SCOPES, type ApiScope, isApiScope } from './api-keys/api-key';
+import { SystemClock } from './common/clock';
+import { withConfiguredDatabase } from './storage/sql/configured-database';
+import { SqlApiKeyStore } from './storage/sql/sql-api-key.store';
+import { migrateToLatest } from './storage/sql/sql-migrations';
+
+const USAGE = `Usage:
+  npm run cli -- api-keys create --name NAME [--scopes ${API_SCOPES.join(',')}]
+  npm run cli -- api-keys list
+  npm run cli -- api-keys revoke KEY_ID`;
+
+class UsageError extends Error {}
+
+/** `npm run cli -- api-keys ...`: API keys in the database the environment names (DATABASE_URL or DATABASE_PATH). */
+async function main(argv: string[]): Promise<void> {
+  const { positionals, values } = parseArgs({ args: argv, allowPositionals: true, options: { name: { type: 'string' }, scopes: { type: 'string' } } });
+  const [group, command, id] = positionals;
+  if (group !== 'api-keys') throw new UsageError('Unknown command.');
+  await withConfiguredDatabase(async (db, timeoutMs) => {
+    await migrateToLatest(db);
+    const keys = new SqlApiKeyStore(db, new SystemClock(), timeoutMs);
+    switch (command) {
+      case 'create': {
+        if (!values.name?.trim()) throw new UsageError('--name is required.');
+        const { key, secret } = await keys.create(values.name.trim(), scopesOf(values.scopes));
+        console.log(`Created ${key.id} "${key.name}" with ${key.scopes.join(', ')}. The key is shown once, on the next line:`);
+        console.log(secret);
+        return;
+      }
+      case 'list':
+        for (const key of await keys.list()) {
+          const state = key.revokedAt ? `revoked ${new Date(key.revokedAt).toISOString()}` : 'active';
+          const used = key.lastUsedAt ? new Date(key.lastUsedAt).toISOString() : 'never';
+          console.log(`${key.id}\t${key.name}\t${key.scopes.join(',')}\t${state}\tlast used ${used}`);
+        }
+        return;
+      case 'revoke':
+        if (!id) throw new UsageError('Name the key id to revoke.');
+        if (!(await keys.revoke(id))) throw new Error(`No active key ${id}.`);
+        console.log(`Revoked ${id}.`);
+        return;
+      default:
+        throw new UsageError('Unknown api-keys command.');
+    }
+  });
+}
+
+/** Every scope unless some are named; an unknown one is refused rather than dropped. */
+function scopesOf(raw: string | undefined): ApiScope[] {
+  if (raw === undefined) return [...API_SCOPES];
+  const scopes = raw.split(',').map((scope) => scope.trim());
+  const unknown = scopes.filter((scope) => !isApiScope(scope));
+  if (unknown.length || scopes.length === 0) throw new UsageError(`Scopes are ${API_SCOPES.join(', ')}.`);
+  return [...new Set(scopes)] as ApiScope[];
+}
+
+main(process.argv.slice(2)).catch((error: unknown) => {
+  console.error(error instanceof UsageError ? `${error.message}\n${USAGE}` : error instanceof Error ? error.message : error);
+  process.exit(1);
+});

@@ -1,0 +1,80 @@
+import { Controller, Delete, Get, HttpCode, Param, Req, UseGuards } from '@nestjs/common';
+import { ApiBearerAuth, ApiNoContentResponse, ApiOkResponse, ApiOperation, ApiQuery, ApiResponse, ApiTags } from '@nestjs/swagger';
+import { ApiKeyGuard, RequiresScope } from '../api-keys/api-key.guard';
+import { AppError, ErrorCode } from '../common/app-error';
+import { ErrorResponseDto } from '../common/error-response.dto';
+import { HttpExchange, type HttpRequest } from '../common/http-exchange';
+import { NoStore } from '../common/no-store.decorator';
+import { strictQuery } from '../common/strict-query';
+import { type Connection, ConnectionStore } from './connection.store';
+import { ConnectionDto, ConnectionsPageDto } from './dto/connection.dto';
+
+const DEFAULT_PAGE = 100;
+const CONNECTION_ID = /^[A-Za-z0-9_-]{1,64}$/;
+
+function view(connection: Connection): ConnectionDto {
+  return {
+    id: connection.id,
+    status: connection.status,
+    airtableUserId: connection.userId,
+    ...(connection.email ? { email: connection.email } : {}),
+    scopes: connection.scopes,
+    createdAt: new Date(connection.createdAt).toISOString(),
+    updatedAt: new Date(connection.updatedAt).toISOString(),
+  };
+}
+
+/** Connections for a backend with an API key: who connected, whether it still works, and removing one. */
+@ApiTags('connections')
+@ApiBearerAuth()
+@ApiResponse({ status: 401, type: ErrorResponseDto, description: 'invalid_api_key' })
+@ApiResponse({ status: 403, type: ErrorResponseDto, description: 'api_key_scope' })
+@Controller('api/connections')
+@UseGuards(ApiKeyGuard)
+export class ConnectionsController {
+  constructor(
+    private readonly connections: ConnectionStore,
+    private readonly http: HttpExchange,
+  ) {}
+
+  @Get()
+  @NoStore()
+  @RequiresScope('connections:read')
+  @ApiOperation({ summary: 'Connections, a page at a time (in id order; pass nextCursor back as cursor)' })
+  @ApiQuery({ name: 'limit', required: false, description: '1 to 100' })
+  @ApiQuery({ name: 'cursor', required: false })
+  @ApiOkResponse({ type: ConnectionsPageDto })
+  async list(@Req() req: HttpRequest): Promise<ConnectionsPageDto> {
+    const { limit = String(DEFAULT_PAGE), cursor } = strictQuery(this.http.rawQuery(req), ['limit', 'cursor']);
+    if (!/^\d{1,3}$/.test(limit) || Number(limit) < 1 || Number(limit) > DEFAULT_PAGE) {
+      throw new AppError(ErrorCode.InvalidRequest, { message: 'limit must be a whole number from 1 to 100.' });
+    }
+    if (cursor !== undefined && !CONNECTION_ID.test(cursor)) throw new AppError(ErrorCode.InvalidRequest, { message: 'The cursor is not one this service gave.' });
+    const page = await this.connections.list(Number(limit), cursor);
+    const last = page.at(-1);
+    return { connections: page.map(view), ...(page.length === Number(limit) && last ? { nextCursor: last.id } : {}) };
+  }
+
+  @Get(':id')
+  @NoStore()
+  @RequiresScope('connections:read')
+  @ApiOperation({ summary: 'One connection' })
+  @ApiOkResponse({ type: ConnectionDto })
+  @ApiResponse({ status: 404, type: ErrorResponseDto, description: 'connection_not_found' })
+  async get(@Param('id') id: string): Promise<ConnectionDto> {
+    const stored = CONNECTION_ID.test(id) ? await this.connections.load(id) : undefined;
+    if (!stored) throw new AppError(ErrorCode.ConnectionNotFound);
+    return view(stored.connection);
+  }
+
+  @Delete(':id')
+  @HttpCode(204)
+  @RequiresScope('connections:write')
+  @ApiOperation({ summary: 'Delete a connection: its tokens are deleted and its sessions end' })
+  @ApiNoContentResponse()
+  @ApiResponse({ status: 404, type: ErrorResponseDto, description: 'connection_not_found' })
+  async delete(@Param('id') id: string): Promise<void> {
+    if (!CONNECTION_ID.test(id) || !(await this.connections.load(id))) throw new AppError(ErrorCode.ConnectionNotFound);
+    await this.connections.delete(id);
+  }
+}
