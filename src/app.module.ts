@@ -5,6 +5,7 @@ import { AppErrorFilter } from './common/app-error.filter';
 import { CommonModule } from './common/common.module';
 import type { Config } from './config/config';
 import { ConfigModule } from './config/config.module';
+import { ConnectModule } from './connect/connect.module';
 import { BasesModule } from './bases/bases.module';
 import { HealthModule } from './health/health.module';
 import { LoggingModule } from './logging/logging.module';
@@ -18,6 +19,7 @@ import { StorageModule } from './storage/storage.module';
     LoggingModule,
     CommonModule,
     AuthModule,
+    ConnectModule,
     MeModule,
     BasesModule,
     RecordsModule,

@@ -34,8 +34,9 @@ export class AuthController {
   @Redirect()
   async callback(@Req() req: HttpRequest, @Res({ passthrough: true }) res: HttpResponse) {
     const login = await this.auth.completeLogin(this.http.rawQuery(req), this.cookies.binding(req), this.cookies.sessionId(req));
-    this.cookies.setSession(res, login.sessionId);
     // 303 to a clean URL: the code and state leave the address bar and the history.
+    if (login.kind === 'connected') return { url: connectedUrl(login.connectionId, login.returnUrl), statusCode: 303 };
+    this.cookies.setSession(res, login.sessionId);
     return { url: login.returnTo, statusCode: 303 };
   }
 
@@ -47,4 +48,12 @@ export class AuthController {
     this.cookies.clearSession(res);
     return { url: '/', statusCode: 303 };
   }
+}
+
+/** Back to the app with the connection's id, or (no return URL) to a page saying the tab can close. */
+function connectedUrl(connectionId: string, returnUrl: string | undefined): string {
+  if (!returnUrl) return '/connect/done';
+  const url = new URL(returnUrl);
+  url.searchParams.set('connectionId', connectionId);
+  return url.toString();
 }

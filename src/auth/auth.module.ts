@@ -25,5 +25,7 @@ import { PendingAuthStore } from './pending-auth.store';
   ],
   controllers: [AuthController],
   providers: [AuthService, BrowserBinding, PendingAuthStore, AuthThrottlerGuard],
+  // Connect links start logins too, behind the same per-client limits.
+  exports: [AuthService, AuthThrottlerGuard, ThrottlerModule],
 })
 export class AuthModule {}

@@ -8,7 +8,8 @@ import { ConnectionStore } from '../connections/connection.store';
 import { SessionService } from '../sessions/session.service';
 import { BrowserBinding } from './browser-binding';
 import { parseCallback } from './callback-params';
-import { PendingAuthStore } from './pending-auth.store';
+import { type PendingAuthRequest, PendingAuthStore } from './pending-auth.store';
+import { ConnectLinkStore } from '../connect/connect-link.store';
 import { s256CodeChallenge } from './pkce';
 import { safeReturnTo } from './return-to';
 
@@ -18,11 +19,10 @@ export interface LoginStart {
   bindingCookie: string;
 }
 
-export interface LoginResult {
-  /** The new session's id, for the cookie. */
-  sessionId: string;
-  returnTo: string;
-}
+/** A sign-in here starts a session; a login from a connect link gives its end user's app the connection. */
+export type LoginResult =
+  | { kind: 'session'; sessionId: string; returnTo: string }
+  | { kind: 'connected'; connectionId: string; returnUrl?: string };
 
 /** The authorization code flow with PKCE: starting a login and finishing it from the callback. */
 @Injectable()
@@ -34,19 +34,27 @@ export class AuthService {
     private readonly connections: ConnectionStore,
     private readonly binding: BrowserBinding,
     private readonly sessions: SessionService,
+    private readonly links: ConnectLinkStore,
     @Inject(airtableConfig.KEY) private readonly airtable: AirtableConfig,
   ) {}
 
-  async startLogin(bindingCookie: string | undefined, returnTo: string | undefined): Promise<LoginStart> {
+  startLogin(bindingCookie: string | undefined, returnTo: string | undefined): Promise<LoginStart> {
+    return this.begin(bindingCookie, { returnTo: safeReturnTo(returnTo) });
+  }
+
+  /** Opens a connect link (once) and starts its login: the connection will belong to the link's end user. */
+  async startConnect(bindingCookie: string | undefined, token: string): Promise<LoginStart> {
+    const opened = /^[A-Za-z0-9_-]{43}$/.test(token) ? await this.links.open(token) : undefined;
+    if (!opened) throw new AppError(ErrorCode.InvalidConnectLink);
+    return this.begin(bindingCookie, { returnTo: '/', connectLink: opened.tokenHash });
+  }
+
+  private async begin(bindingCookie: string | undefined, target: Pick<PendingAuthRequest, 'returnTo' | 'connectLink'>): Promise<LoginStart> {
     const binding = this.binding.issue(bindingCookie);
     const state = randomToken();
     // 43 base64url characters: within Airtable's 43-128 and free of the `~` it rejects.
     const codeVerifier = randomToken();
-    await this.pending.save(state, {
-      codeVerifier,
-      bindingHash: this.binding.hash(binding.nonce),
-      returnTo: safeReturnTo(returnTo),
-    });
+    await this.pending.save(state, { codeVerifier, bindingHash: this.binding.hash(binding.nonce), ...target });
     return { authorizeUrl: this.oauth.authorizationUrl(state, s256CodeChallenge(codeVerifier)), bindingCookie: binding.cookie };
   }
 
@@ -68,17 +76,21 @@ export class AuthService {
     const tokens = await this.oauth.exchangeCode(callback.params, callback.state, request.codeVerifier);
     const user = await this.api.whoami(tokens.accessToken);
     const now = Date.now();
+    const granted = { userId: user.id, ...(user.email ? { email: user.email } : {}), scopes: tokens.scopes, status: 'active' as const, tokens, updatedAt: now };
+    if (request.connectLink) {
+      const link = await this.links.read(request.connectLink);
+      if (!link) throw new AppError(ErrorCode.InvalidConnectLink);
+      // Connecting the same Airtable account again renews the end user's connection instead of adding one.
+      const existing = await this.connections.findOwned(link.endUserId, user.id);
+      if (existing && (await this.connections.update({ ...existing, ...granted, email: user.email }))) {
+        return { kind: 'connected', connectionId: existing.id, ...(link.returnUrl ? { returnUrl: link.returnUrl } : {}) };
+      }
+      const connectionId = randomToken();
+      await this.connections.create({ id: connectionId, ...granted, createdAt: now, endUserId: link.endUserId });
+      return { kind: 'connected', connectionId, ...(link.returnUrl ? { returnUrl: link.returnUrl } : {}) };
+    }
     const connectionId = randomToken();
-    await this.connections.create({
-      id: connectionId,
-      userId: user.id,
-      ...(user.email ? { email: user.email } : {}),
-      scopes: tokens.scopes,
-      status: 'active',
-      tokens,
-      createdAt: now,
-      updatedAt: now,
-    });
-    return { sessionId: await this.sessions.start(connectionId, previousSessionId), returnTo: request.returnTo };
+    await this.connections.create({ id: connectionId, ...granted, createdAt: now });
+    return { kind: 'session', sessionId: await this.sessions.start(connectionId, previousSessionId), returnTo: request.returnTo };
   }
 }

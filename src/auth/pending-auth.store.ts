@@ -12,21 +12,24 @@ export interface PendingAuthRequest {
   /** HMAC of the nonce in the browser's binding cookie: only that browser can finish this login. */
   bindingHash: string;
   returnTo: string;
+  /** For a login opened from a connect link: the link's hash, which names the end user. */
+  connectLink?: string;
 }
 
 const PREFIX = 'auth:';
 
-// One flat string per pending login, not an object of three strings: less than half the memory per
-// entry in memory mode (docs/benchmarks.md) and a shorter value in Redis. The verifier and the hash
-// are base64url, so a space cannot occur in them; whatever follows the second space is the return path.
-const encode = (r: PendingAuthRequest) => [r.codeVerifier, r.bindingHash, r.returnTo].join(' ');
+// One flat string per pending login, not an object of strings: less than half the memory per entry
+// in memory mode (docs/benchmarks.md) and a shorter value in Redis. The verifier, the hash and the
+// link hash (`-` for none) are base64url or hex, so a space cannot occur in them; whatever follows
+// the third space is the return path.
+const encode = (r: PendingAuthRequest) => [r.codeVerifier, r.bindingHash, r.connectLink ?? '-', r.returnTo].join(' ');
 
 function decode(value: unknown): PendingAuthRequest | undefined {
   if (typeof value !== 'string') return undefined;
-  const first = value.indexOf(' ');
-  const second = value.indexOf(' ', first + 1);
-  if (first < 0 || second < 0) return undefined;
-  return { codeVerifier: value.slice(0, first), bindingHash: value.slice(first + 1, second), returnTo: value.slice(second + 1) };
+  const [codeVerifier, bindingHash, link] = value.split(' ', 3);
+  if (link === undefined) return undefined;
+  const returnTo = value.slice(codeVerifier.length + bindingHash.length + link.length + 3);
+  return { codeVerifier, bindingHash, returnTo, ...(link === '-' ? {} : { connectLink: link }) };
 }
 
 @Injectable()

@@ -3,6 +3,7 @@ import { parseEnv } from 'node:util';
 import { airtableConfig } from './airtable.config';
 import { appConfig } from './app.config';
 import { authConfig } from './auth.config';
+import { connectConfig } from './connect.config';
 import { databaseConfig } from './database.config';
 import { type Environment, EnvReader } from './env-reader';
 import { httpConfig } from './http.config';
@@ -11,13 +12,14 @@ import { redisConfig } from './redis.config';
 import { tokensConfig } from './tokens.config';
 
 /** Every namespace, in the order its problems are listed. */
-export const CONFIG_NAMESPACES = [appConfig, httpConfig, airtableConfig, authConfig, tokensConfig, recordsConfig, databaseConfig, redisConfig] as const;
+export const CONFIG_NAMESPACES = [appConfig, httpConfig, airtableConfig, authConfig, connectConfig, tokensConfig, recordsConfig, databaseConfig, redisConfig] as const;
 
 export interface Config {
   app: ReturnType<typeof appConfig>;
   http: ReturnType<typeof httpConfig>;
   airtable: ReturnType<typeof airtableConfig>;
   auth: ReturnType<typeof authConfig>;
+  connect: ReturnType<typeof connectConfig>;
   tokens: ReturnType<typeof tokensConfig>;
   records: ReturnType<typeof recordsConfig>;
   database: ReturnType<typeof databaseConfig>;
@@ -39,6 +41,7 @@ export function loadConfig(env: Environment): Config {
     http: { ...http, host: http.host || (app.sandbox ? '127.0.0.1' : '::') },
     airtable: airtableConfig(reader),
     auth: authConfig(reader),
+    connect: connectConfig(reader),
     tokens: tokensConfig(reader),
     records: recordsConfig(reader),
     database: databaseConfig(reader),

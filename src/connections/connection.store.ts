@@ -15,6 +15,8 @@ export interface Connection {
   tokens?: TokenSet;
   createdAt: number;
   updatedAt: number;
+  /** The app's end user it belongs to, when it was made through a connect link. */
+  endUserId?: string;
 }
 
 /** A stored connection as read: everything but its tokens, which stay sealed until someone needs them. */
@@ -35,8 +37,10 @@ export abstract class ConnectionStore {
    */
   abstract update(connection: Connection): Promise<boolean>;
   abstract delete(id: string): Promise<void>;
-  /** Up to `limit` connections in id order after `afterId`, tokens left out: a page for backends. */
-  abstract list(limit: number, afterId?: string): Promise<Connection[]>;
+  /** Up to `limit` connections in id order after `afterId` (of one end user if named), tokens left out. */
+  abstract list(limit: number, afterId?: string, endUserId?: string): Promise<Connection[]>;
+  /** The connection an end user already has for this Airtable user, which connecting again renews. */
+  abstract findOwned(endUserId: string, airtableUserId: string): Promise<Connection | undefined>;
   protected abstract read(id: string): Promise<StoredConnection | undefined>;
 
   /** With its tokens, for calls to Airtable. Tokens that fail to decrypt come back as reauth_required. */

@@ -16,6 +16,7 @@ function view(connection: Connection): ConnectionDto {
   return {
     id: connection.id,
     status: connection.status,
+    ...(connection.endUserId ? { endUserId: connection.endUserId } : {}),
     airtableUserId: connection.userId,
     ...(connection.email ? { email: connection.email } : {}),
     scopes: connection.scopes,
@@ -43,14 +44,16 @@ export class ConnectionsController {
   @ApiOperation({ summary: 'Connections, a page at a time (in id order; pass nextCursor back as cursor)' })
   @ApiQuery({ name: 'limit', required: false, description: '1 to 100' })
   @ApiQuery({ name: 'cursor', required: false })
+  @ApiQuery({ name: 'endUserId', required: false, description: "Only this end user's connections." })
   @ApiOkResponse({ type: ConnectionsPageDto })
   async list(@Req() req: HttpRequest): Promise<ConnectionsPageDto> {
-    const { limit = String(DEFAULT_PAGE), cursor } = strictQuery(this.http.rawQuery(req), ['limit', 'cursor']);
+    const { limit = String(DEFAULT_PAGE), cursor, endUserId } = strictQuery(this.http.rawQuery(req), ['limit', 'cursor', 'endUserId']);
     if (!/^\d{1,3}$/.test(limit) || Number(limit) < 1 || Number(limit) > DEFAULT_PAGE) {
       throw new AppError(ErrorCode.InvalidRequest, { message: 'limit must be a whole number from 1 to 100.' });
     }
     if (cursor !== undefined && !CONNECTION_ID.test(cursor)) throw new AppError(ErrorCode.InvalidRequest, { message: 'The cursor is not one this service gave.' });
-    const page = await this.connections.list(Number(limit), cursor);
+    if (endUserId !== undefined && (endUserId.length === 0 || endUserId.length > 255)) throw new AppError(ErrorCode.InvalidRequest, { message: 'endUserId is 1 to 255 characters.' });
+    const page = await this.connections.list(Number(limit), cursor, endUserId);
     const last = page.at(-1);
     return { connections: page.map(view), ...(page.length === Number(limit) && last ? { nextCursor: last.id } : {}) };
   }

@@ -5,6 +5,7 @@ import { DistributedLock } from '../common/distributed-lock';
 import type { Config } from '../config/config';
 import { ConnectionStore } from '../connections/connection.store';
 import { ApiKeyStore } from '../api-keys/api-key.store';
+import { ConnectLinkStore } from '../connect/connect-link.store';
 import { IdempotencyStore } from '../records/idempotency.store';
 import { SessionStore } from '../sessions/session.store';
 import { memoryProviders } from './memory/memory.providers';
@@ -33,7 +34,7 @@ export class StorageModule implements OnApplicationShutdown {
     return {
       module: StorageModule,
       providers: [...sqlProviders(config), ...(config.redis.url ? redisProviders(config) : memoryProviders(config)), probes],
-      exports: [ConnectionStore, SessionStore, IdempotencyStore, ApiKeyStore, PENDING_LOGINS, SCHEMA_CACHE, THROTTLER_STORAGE, BasePacer, DistributedLock, STORE_PROBES],
+      exports: [ConnectionStore, SessionStore, IdempotencyStore, ApiKeyStore, ConnectLinkStore, PENDING_LOGINS, SCHEMA_CACHE, THROTTLER_STORAGE, BasePacer, DistributedLock, STORE_PROBES],
     };
   }
 

@@ -46,6 +46,7 @@ export const CONNECTION_ROW: ConnectionsTable = {
   refresh_expires_at: 1,
   created_at: 1,
   updated_at: 1,
+  end_user_id: null,
 };
 
 export interface FreshSqlDatabase {

@@ -7,6 +7,9 @@ export class ConnectionDto {
   @ApiProperty({ enum: ['active', 'reauth_required'] })
   status!: 'active' | 'reauth_required';
 
+  @ApiPropertyOptional({ example: 'user-42', description: 'The end user of a connect link.' })
+  endUserId?: string;
+
   @ApiProperty({ example: 'usrSandboxUser001' })
   airtableUserId!: string;
 

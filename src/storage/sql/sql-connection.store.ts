@@ -35,6 +35,7 @@ export class SqlConnectionStore extends ConnectionStore {
   private columns(connection: Connection) {
     return {
       user_id: connection.userId,
+      end_user_id: connection.endUserId ?? null,
       email: connection.email ?? null,
       scopes: connection.scopes.join(' '),
       status: connection.status,
@@ -50,10 +51,17 @@ export class SqlConnectionStore extends ConnectionStore {
     return row && { connection: toConnection(row), sealedTokens: row.tokens };
   }
 
-  async list(limit: number, afterId?: string): Promise<Connection[]> {
+  async list(limit: number, afterId?: string, endUserId?: string): Promise<Connection[]> {
     let query = this.db.selectFrom('connections').selectAll().orderBy('id').limit(limit);
     if (afterId !== undefined) query = query.where('id', '>', afterId);
+    if (endUserId !== undefined) query = query.where('end_user_id', '=', endUserId);
     return (await withinTime(query.execute(), this.timeoutMs)).map(toConnection);
+  }
+
+  async findOwned(endUserId: string, airtableUserId: string): Promise<Connection | undefined> {
+    const query = this.db.selectFrom('connections').selectAll().where('end_user_id', '=', endUserId).where('user_id', '=', airtableUserId);
+    const row = await withinTime(query.executeTakeFirst(), this.timeoutMs);
+    return row && toConnection(row);
   }
 
   async delete(id: string): Promise<void> {
@@ -83,5 +91,6 @@ function toConnection(row: Selectable<ConnectionsTable>): Connection {
     status: row.status,
     createdAt: row.created_at,
     updatedAt: row.updated_at,
+    ...(row.end_user_id === null ? {} : { endUserId: row.end_user_id }),
   };
 }

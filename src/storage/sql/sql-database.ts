@@ -17,6 +17,8 @@ export interface ConnectionsTable {
   refresh_expires_at: number | null;
   created_at: number;
   updated_at: number;
+  /** The app's end user this connection belongs to (connect links); null when made by signing in here. */
+  end_user_id: string | null;
 }
 
 export interface SessionsTable {
@@ -51,11 +53,23 @@ export interface ApiKeysTable {
   revoked_at: number | null;
 }
 
+export interface ConnectLinksTable {
+  /** SHA-256 of the link's token: the link itself is only in the app's hands. */
+  token_hash: string;
+  end_user_id: string;
+  return_url: string | null;
+  created_at: number;
+  expires_at: number;
+  /** Set when the link was opened: each link starts one login. */
+  used_at: number | null;
+}
+
 export interface SqlSchema {
   connections: ConnectionsTable;
   sessions: SessionsTable;
   idempotency_keys: IdempotencyKeysTable;
   api_keys: ApiKeysTable;
+  connect_links: ConnectLinksTable;
 }
 
 export interface SqlDatabaseOptions {

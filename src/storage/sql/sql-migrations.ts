@@ -2,6 +2,7 @@ import { type Kysely, type Migration, type MigrationProvider, Migrator } from 'k
 import { connectionsAndSessions } from './migrations/001-connections-and-sessions';
 import { idempotencyKeys } from './migrations/002-idempotency-keys';
 import { apiKeys } from './migrations/003-api-keys';
+import { connectLinks } from './migrations/004-connect-links';
 import type { SqlSchema } from './sql-database';
 
 /** Listed here rather than read from a folder: the build output does not keep the source layout. */
@@ -9,6 +10,7 @@ const MIGRATIONS: Record<string, Migration> = {
   '001-connections-and-sessions': connectionsAndSessions,
   '002-idempotency-keys': idempotencyKeys,
   '003-api-keys': apiKeys,
+  '004-connect-links': connectLinks,
 };
 
 const provider: MigrationProvider = { getMigrations: async () => MIGRATIONS };

@@ -15,10 +15,12 @@ import { IdempotencyStore } from '../../records/idempotency.store';
 import { SqlIdempotencyStore } from './sql-idempotency.store';
 import { ApiKeyStore } from '../../api-keys/api-key.store';
 import { SqlApiKeyStore } from './sql-api-key.store';
+import { ConnectLinkStore } from '../../connect/connect-link.store';
+import { SqlConnectLinkStore } from './sql-connect-link.store';
 
 export const SQL_DATABASE = Symbol('SQL_DATABASE');
 
-/** Durable state (connections, sessions, idempotency keys, API keys) in PostgreSQL or SQLite, migrated to the latest schema at start. */
+/** Durable state (connections, sessions, idempotency keys, API keys, connect links) in PostgreSQL or SQLite, migrated to the latest schema at start. */
 export function sqlProviders(config: Config): Provider[] {
   const { url, path, timeoutMs } = config.database;
   if (config.redis.url && !url) {
@@ -53,6 +55,11 @@ export function sqlProviders(config: Config): Provider[] {
       provide: ApiKeyStore,
       inject: [SQL_DATABASE, Clock],
       useFactory: (db: Kysely<SqlSchema>, clock: Clock) => new SqlApiKeyStore(db, clock, timeoutMs),
+    },
+    {
+      provide: ConnectLinkStore,
+      inject: [SQL_DATABASE, Clock],
+      useFactory: (db: Kysely<SqlSchema>, clock: Clock) => new SqlConnectLinkStore(db, clock, timeoutMs),
     },
   ];
 }
