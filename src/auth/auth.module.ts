@@ -4,6 +4,7 @@ import { AirtableModule } from '../airtable/airtable.module';
 import { AppCacheModule } from '../cache/cache.module';
 import { ConnectionsModule } from '../connections/connections.module';
 import { authConfig, type AuthConfig } from '../config/auth.config';
+import { EventsModule } from '../events/events.module';
 import { SessionsModule } from '../sessions/sessions.module';
 import { THROTTLER_STORAGE } from '../storage/storage.tokens';
 import { AuthThrottlerGuard } from './auth-throttler.guard';
@@ -18,6 +19,7 @@ import { PendingAuthStore } from './pending-auth.store';
     AirtableModule,
     ConnectionsModule,
     SessionsModule,
+    EventsModule,
     ThrottlerModule.forRootAsync({
       inject: [authConfig.KEY, THROTTLER_STORAGE],
       useFactory: (auth: AuthConfig, storage: ThrottlerStorage) => ({ throttlers: [{ ttl: 60_000, limit: auth.rateLimitPerMinute }], storage }),

@@ -4,7 +4,8 @@ import { AirtableOAuthClient } from '../airtable/airtable-oauth.client';
 import { AppError, ErrorCode } from '../common/app-error';
 import { randomToken } from '../common/random';
 import { airtableConfig, type AirtableConfig } from '../config/airtable.config';
-import { ConnectionStore } from '../connections/connection.store';
+import { type Connection, ConnectionStore } from '../connections/connection.store';
+import { EventsService } from '../events/events.service';
 import { SessionService } from '../sessions/session.service';
 import { BrowserBinding } from './browser-binding';
 import { parseCallback } from './callback-params';
@@ -35,6 +36,7 @@ export class AuthService {
     private readonly binding: BrowserBinding,
     private readonly sessions: SessionService,
     private readonly links: ConnectLinkStore,
+    private readonly events: EventsService,
     @Inject(airtableConfig.KEY) private readonly airtable: AirtableConfig,
   ) {}
 
@@ -82,15 +84,22 @@ export class AuthService {
       if (!link) throw new AppError(ErrorCode.InvalidConnectLink);
       // Connecting the same Airtable account again renews the end user's connection instead of adding one.
       const existing = await this.connections.findOwned(link.endUserId, user.id);
-      if (existing && (await this.connections.update({ ...existing, ...granted, email: user.email }))) {
+      const renewed = existing && { ...existing, ...granted, email: user.email };
+      if (renewed && (await this.connections.update(renewed))) {
+        await this.events.connection('connection.updated', renewed);
         return { kind: 'connected', connectionId: existing.id, ...(link.returnUrl ? { returnUrl: link.returnUrl } : {}) };
       }
       const connectionId = randomToken();
-      await this.connections.create({ id: connectionId, ...granted, createdAt: now, endUserId: link.endUserId });
+      await this.created({ id: connectionId, ...granted, createdAt: now, endUserId: link.endUserId });
       return { kind: 'connected', connectionId, ...(link.returnUrl ? { returnUrl: link.returnUrl } : {}) };
     }
     const connectionId = randomToken();
-    await this.connections.create({ id: connectionId, ...granted, createdAt: now });
+    await this.created({ id: connectionId, ...granted, createdAt: now });
     return { kind: 'session', sessionId: await this.sessions.start(connectionId, previousSessionId), returnTo: request.returnTo };
+  }
+
+  private async created(connection: Connection): Promise<void> {
+    await this.connections.create(connection);
+    await this.events.connection('connection.created', connection);
   }
 }

@@ -5,6 +5,7 @@ import { appConfig } from './app.config';
 import { authConfig } from './auth.config';
 import { connectConfig } from './connect.config';
 import { databaseConfig } from './database.config';
+import { eventsConfig } from './events.config';
 import { type Environment, EnvReader } from './env-reader';
 import { httpConfig } from './http.config';
 import { recordsConfig } from './records.config';
@@ -12,7 +13,7 @@ import { redisConfig } from './redis.config';
 import { tokensConfig } from './tokens.config';
 
 /** Every namespace, in the order its problems are listed. */
-export const CONFIG_NAMESPACES = [appConfig, httpConfig, airtableConfig, authConfig, connectConfig, tokensConfig, recordsConfig, databaseConfig, redisConfig] as const;
+export const CONFIG_NAMESPACES = [appConfig, httpConfig, airtableConfig, authConfig, connectConfig, eventsConfig, tokensConfig, recordsConfig, databaseConfig, redisConfig] as const;
 
 export interface Config {
   app: ReturnType<typeof appConfig>;
@@ -20,6 +21,7 @@ export interface Config {
   airtable: ReturnType<typeof airtableConfig>;
   auth: ReturnType<typeof authConfig>;
   connect: ReturnType<typeof connectConfig>;
+  events: ReturnType<typeof eventsConfig>;
   tokens: ReturnType<typeof tokensConfig>;
   records: ReturnType<typeof recordsConfig>;
   database: ReturnType<typeof databaseConfig>;
@@ -42,6 +44,7 @@ export function loadConfig(env: Environment): Config {
     airtable: airtableConfig(reader),
     auth: authConfig(reader),
     connect: connectConfig(reader),
+    events: eventsConfig(reader),
     tokens: tokensConfig(reader),
     records: recordsConfig(reader),
     database: databaseConfig(reader),

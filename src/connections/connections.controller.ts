@@ -6,24 +6,15 @@ import { ErrorResponseDto } from '../common/error-response.dto';
 import { HttpExchange, type HttpRequest } from '../common/http-exchange';
 import { NoStore } from '../common/no-store.decorator';
 import { strictQuery } from '../common/strict-query';
-import { type Connection, ConnectionStore } from './connection.store';
+import { EventsService, connectionView } from '../events/events.service';
+import { ConnectionStore } from './connection.store';
 import { ConnectionDto, ConnectionsPageDto } from './dto/connection.dto';
 
 const DEFAULT_PAGE = 100;
 const CONNECTION_ID = /^[A-Za-z0-9_-]{1,64}$/;
 
-function view(connection: Connection): ConnectionDto {
-  return {
-    id: connection.id,
-    status: connection.status,
-    ...(connection.endUserId ? { endUserId: connection.endUserId } : {}),
-    airtableUserId: connection.userId,
-    ...(connection.email ? { email: connection.email } : {}),
-    scopes: connection.scopes,
-    createdAt: new Date(connection.createdAt).toISOString(),
-    updatedAt: new Date(connection.updatedAt).toISOString(),
-  };
-}
+/** The same view of a connection an event carries. */
+const view = (connection: Parameters<typeof connectionView>[0]) => connectionView(connection) as unknown as ConnectionDto;
 
 /** Connections for a backend with an API key: who connected, whether it still works, and removing one. */
 @ApiTags('connections')
@@ -36,6 +27,7 @@ export class ConnectionsController {
   constructor(
     private readonly connections: ConnectionStore,
     private readonly http: HttpExchange,
+    private readonly events: EventsService,
   ) {}
 
   @Get()
@@ -77,7 +69,9 @@ export class ConnectionsController {
   @ApiNoContentResponse()
   @ApiResponse({ status: 404, type: ErrorResponseDto, description: 'connection_not_found' })
   async delete(@Param('id') id: string): Promise<void> {
-    if (!CONNECTION_ID.test(id) || !(await this.connections.load(id))) throw new AppError(ErrorCode.ConnectionNotFound);
+    const stored = CONNECTION_ID.test(id) ? await this.connections.load(id) : undefined;
+    if (!stored) throw new AppError(ErrorCode.ConnectionNotFound);
     await this.connections.delete(id);
+    await this.events.connection('connection.deleted', stored.connection);
   }
 }

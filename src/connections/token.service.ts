@@ -7,6 +7,7 @@ import { DistributedLock } from '../common/distributed-lock';
 import { SingleFlight } from '../common/single-flight';
 import { tokensConfig, type TokensConfig } from '../config/tokens.config';
 import { type Connection, ConnectionStore, type StoredConnection } from './connection.store';
+import { EventsService } from '../events/events.service';
 
 /** A connection with tokens to use, or reauth_required for every caller. */
 function usable(connection: Connection | undefined): Connection & { tokens: TokenSet } {
@@ -32,6 +33,7 @@ export class TokenService {
     private readonly lock: DistributedLock,
     private readonly clock: Clock,
     @Inject(tokensConfig.KEY) private readonly config: TokensConfig,
+    private readonly events: EventsService,
   ) {}
 
   /**
@@ -101,7 +103,8 @@ export class TokenService {
 
   /** The grant is gone: drop its tokens and say so to every caller. */
   private async revoke(connection: Connection): Promise<never> {
-    await this.store.update({ ...connection, status: 'reauth_required', tokens: undefined, updatedAt: this.clock.now() });
+    const revoked: Connection = { ...connection, status: 'reauth_required', tokens: undefined, updatedAt: this.clock.now() };
+    if (await this.store.update(revoked)) await this.events.connection('connection.reauth_required', revoked);
     throw new AppError(ErrorCode.ReauthRequired);
   }
 

@@ -1,5 +1,6 @@
 import { Injectable } from '@nestjs/common';
 import { ConnectionStore, type StoredConnection } from '../connections/connection.store';
+import { EventsService } from '../events/events.service';
 import { SessionStore } from './session.store';
 
 /** The session behind a browser's cookie, and the Airtable connection it uses. */
@@ -8,6 +9,7 @@ export class SessionService {
   constructor(
     private readonly sessions: SessionStore,
     private readonly connections: ConnectionStore,
+    private readonly events: EventsService,
   ) {}
 
   /** The connection of a live session, tokens still sealed; undefined for no or an ended session. */
@@ -26,7 +28,11 @@ export class SessionService {
   async end(sessionId: string | undefined): Promise<void> {
     if (!sessionId) return;
     const session = await this.sessions.use(sessionId);
-    if (session) await this.connections.delete(session.connectionId);
+    const stored = session && (await this.connections.load(session.connectionId));
+    if (stored) {
+      await this.connections.delete(stored.connection.id);
+      await this.events.connection('connection.deleted', stored.connection);
+    }
     await this.sessions.delete(sessionId);
   }
 }

@@ -6,6 +6,7 @@ import type { Config } from '../config/config';
 import { ConnectionStore } from '../connections/connection.store';
 import { ApiKeyStore } from '../api-keys/api-key.store';
 import { ConnectLinkStore } from '../connect/connect-link.store';
+import { OutboxStore } from '../events/outbox.store';
 import { IdempotencyStore } from '../records/idempotency.store';
 import { SessionStore } from '../sessions/session.store';
 import { memoryProviders } from './memory/memory.providers';
@@ -34,7 +35,7 @@ export class StorageModule implements OnApplicationShutdown {
     return {
       module: StorageModule,
       providers: [...sqlProviders(config), ...(config.redis.url ? redisProviders(config) : memoryProviders(config)), probes],
-      exports: [ConnectionStore, SessionStore, IdempotencyStore, ApiKeyStore, ConnectLinkStore, PENDING_LOGINS, SCHEMA_CACHE, THROTTLER_STORAGE, BasePacer, DistributedLock, STORE_PROBES],
+      exports: [ConnectionStore, SessionStore, IdempotencyStore, ApiKeyStore, ConnectLinkStore, OutboxStore, PENDING_LOGINS, SCHEMA_CACHE, THROTTLER_STORAGE, BasePacer, DistributedLock, STORE_PROBES],
     };
   }
 

@@ -64,12 +64,32 @@ export interface ConnectLinksTable {
   used_at: number | null;
 }
 
+export interface OutboxEventsTable {
+  id: string;
+  /** Creation order: milliseconds and a counter, so events of one instance keep the order they were made in. */
+  seq: number;
+  connection_id: string;
+  /** The event JSON exactly as it is sent (and signed). */
+  body: string;
+  attempts: number;
+  next_attempt_at: number;
+  created_at: number;
+}
+
+export interface OutboxDispatcherTable {
+  id: number;
+  owner: string | null;
+  lease_until: number;
+}
+
 export interface SqlSchema {
   connections: ConnectionsTable;
   sessions: SessionsTable;
   idempotency_keys: IdempotencyKeysTable;
   api_keys: ApiKeysTable;
   connect_links: ConnectLinksTable;
+  outbox_events: OutboxEventsTable;
+  outbox_dispatcher: OutboxDispatcherTable;
 }
 
 export interface SqlDatabaseOptions {

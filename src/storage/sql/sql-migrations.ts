@@ -3,6 +3,7 @@ import { connectionsAndSessions } from './migrations/001-connections-and-session
 import { idempotencyKeys } from './migrations/002-idempotency-keys';
 import { apiKeys } from './migrations/003-api-keys';
 import { connectLinks } from './migrations/004-connect-links';
+import { outbox } from './migrations/005-outbox';
 import type { SqlSchema } from './sql-database';
 
 /** Listed here rather than read from a folder: the build output does not keep the source layout. */
@@ -11,6 +12,7 @@ const MIGRATIONS: Record<string, Migration> = {
   '002-idempotency-keys': idempotencyKeys,
   '003-api-keys': apiKeys,
   '004-connect-links': connectLinks,
+  '005-outbox': outbox,
 };
 
 const provider: MigrationProvider = { getMigrations: async () => MIGRATIONS };

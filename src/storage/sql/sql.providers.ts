@@ -17,10 +17,12 @@ import { ApiKeyStore } from '../../api-keys/api-key.store';
 import { SqlApiKeyStore } from './sql-api-key.store';
 import { ConnectLinkStore } from '../../connect/connect-link.store';
 import { SqlConnectLinkStore } from './sql-connect-link.store';
+import { OutboxStore } from '../../events/outbox.store';
+import { SqlOutboxStore } from './sql-outbox.store';
 
 export const SQL_DATABASE = Symbol('SQL_DATABASE');
 
-/** Durable state (connections, sessions, idempotency keys, API keys, connect links) in PostgreSQL or SQLite, migrated to the latest schema at start. */
+/** Durable state (connections, sessions, idempotency keys, API keys, connect links, the event outbox) in PostgreSQL or SQLite, migrated to the latest schema at start. */
 export function sqlProviders(config: Config): Provider[] {
   const { url, path, timeoutMs } = config.database;
   if (config.redis.url && !url) {
@@ -60,6 +62,11 @@ export function sqlProviders(config: Config): Provider[] {
       provide: ConnectLinkStore,
       inject: [SQL_DATABASE, Clock],
       useFactory: (db: Kysely<SqlSchema>, clock: Clock) => new SqlConnectLinkStore(db, clock, timeoutMs),
+    },
+    {
+      provide: OutboxStore,
+      inject: [SQL_DATABASE, Clock],
+      useFactory: (db: Kysely<SqlSchema>, clock: Clock) => new SqlOutboxStore(db, clock, timeoutMs),
     },
   ];
 }

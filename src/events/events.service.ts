@@ -1,0 +1,36 @@
+import { Inject, Injectable } from '@nestjs/common';
+import { randomToken } from '../common/random';
+import { Clock } from '../common/clock';
+import { eventsConfig, type EventsConfig } from '../config/events.config';
+import type { Connection } from '../connections/connection.store';
+import { type AppEvent, OutboxStore } from './outbox.store';
+
+/** What a receiver learns of a connection: who and what, never its tokens. */
+export function connectionView(connection: Connection): Record<string, unknown> {
+  return {
+    id: connection.id,
+    status: connection.status,
+    ...(connection.endUserId ? { endUserId: connection.endUserId } : {}),
+    airtableUserId: connection.userId,
+    ...(connection.email ? { email: connection.email } : {}),
+    scopes: connection.scopes,
+    createdAt: new Date(connection.createdAt).toISOString(),
+    updatedAt: new Date(connection.updatedAt).toISOString(),
+  };
+}
+
+/** Puts events in the outbox for the dispatcher to deliver; with no EVENTS_URL, nothing is kept. */
+@Injectable()
+export class EventsService {
+  constructor(
+    private readonly outbox: OutboxStore,
+    private readonly clock: Clock,
+    @Inject(eventsConfig.KEY) private readonly config: EventsConfig,
+  ) {}
+
+  async connection(type: AppEvent['type'], connection: Connection): Promise<void> {
+    if (!this.config.url) return;
+    const event: AppEvent = { id: `evt_${randomToken().slice(0, 24)}`, type, createdAt: new Date(this.clock.now()).toISOString(), data: connectionView(connection) };
+    await this.outbox.enqueue(connection.id, event);
+  }
+}

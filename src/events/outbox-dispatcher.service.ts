@@ -1,0 +1,92 @@
+import { Inject, Injectable, Logger, type OnApplicationBootstrap, type OnModuleDestroy } from '@nestjs/common';
+import { Clock } from '../common/clock';
+import { randomToken } from '../common/random';
+import { eventsConfig, type EventsConfig } from '../config/events.config';
+import { eventSignature } from './event-signature';
+import { OutboxStore, type PendingEvent } from './outbox.store';
+
+const BATCH = 100;
+const MAX_RETRY_WAIT_MS = 60 * 60_000;
+
+/**
+ * Delivers the outbox: one instance of the fleet at a time (a lease row in the database), oldest
+ * first, at least once, in order per connection (a connection's later events wait while an earlier
+ * one fails), retrying with exponential backoff until the give-up time. An event is removed only
+ * after the receiver answered 2xx, so a crash at any point means a later delivery, never none.
+ */
+@Injectable()
+export class OutboxDispatcher implements OnApplicationBootstrap, OnModuleDestroy {
+  private readonly logger = new Logger(OutboxDispatcher.name);
+  private readonly owner = randomToken();
+  private timer?: NodeJS.Timeout;
+  private running?: Promise<void>;
+
+  constructor(
+    private readonly outbox: OutboxStore,
+    private readonly clock: Clock,
+    @Inject(eventsConfig.KEY) private readonly config: EventsConfig,
+  ) {}
+
+  onApplicationBootstrap(): void {
+    if (!this.config.url) return;
+    this.timer = setInterval(() => void this.runOnce(), this.config.pollMs).unref();
+  }
+
+  onModuleDestroy(): void {
+    clearInterval(this.timer);
+  }
+
+  /** One round; overlapping calls share it. */
+  runOnce(): Promise<void> {
+    this.running ??= this.round()
+      .catch(() => this.logger.warn('The event outbox could not be read; the next round will try again'))
+      .finally(() => (this.running = undefined));
+    return this.running;
+  }
+
+  private async round(): Promise<void> {
+    // The lease outlasts a round of deliveries that each may take the whole timeout.
+    const leaseMs = this.config.pollMs + BATCH * this.config.timeoutMs;
+    if (!(await this.outbox.takeTurn(this.owner, leaseMs))) return;
+    const waiting = new Set<string>();
+    for (const pending of await this.outbox.pending(BATCH)) {
+      if (waiting.has(pending.connectionId)) continue;
+      const now = this.clock.now();
+      if (pending.nextAttemptAt > now || !(await this.deliver(pending))) waiting.add(pending.connectionId);
+    }
+  }
+
+  private async deliver(pending: PendingEvent): Promise<boolean> {
+    const body = JSON.stringify(pending.event);
+    const signature = eventSignature(this.config.secret, body, Math.floor(this.clock.now() / 1000));
+    try {
+      const res = await fetch(this.config.url!, {
+        method: 'POST',
+        headers: { 'content-type': 'application/json', 'x-signature': signature },
+        body,
+        redirect: 'manual',
+        signal: AbortSignal.timeout(this.config.timeoutMs),
+      });
+      await res.body?.cancel();
+      if (res.status >= 200 && res.status < 300) {
+        await this.outbox.delivered(pending.event.id);
+        return true;
+      }
+    } catch {
+      // A timeout or a refused connection: retried like a non-2xx answer.
+    }
+    await this.failed(pending);
+    return false;
+  }
+
+  private async failed(pending: PendingEvent): Promise<void> {
+    const now = this.clock.now();
+    if (now - pending.createdAt >= this.config.giveUpAfterMs) {
+      this.logger.error(`Gave up on event ${pending.event.id} (${pending.event.type}) after ${pending.attempts + 1} attempts`);
+      await this.outbox.drop(pending.event.id);
+      return;
+    }
+    const wait = Math.min(MAX_RETRY_WAIT_MS, this.config.retryBaseMs * 2 ** pending.attempts);
+    await this.outbox.retryAt(pending.event.id, pending.attempts + 1, now + wait);
+  }
+}

@@ -1,0 +1,68 @@
+import type { Kysely } from 'kysely';
+import { Clock } from '../../common/clock';
+import { type AppEvent, OutboxStore, type PendingEvent } from '../../events/outbox.store';
+import { withinTime } from '../store-unavailable';
+import type { SqlSchema } from './sql-database';
+
+export class SqlOutboxStore extends OutboxStore {
+  private counter = 0;
+
+  constructor(
+    private readonly db: Kysely<SqlSchema>,
+    private readonly clock: Clock,
+    private readonly timeoutMs: number,
+  ) {
+    super();
+  }
+
+  async enqueue(connectionId: string, event: AppEvent): Promise<void> {
+    const now = this.clock.now();
+    this.counter = (this.counter + 1) % 1000;
+    const row = { id: event.id, seq: now * 1000 + this.counter, connection_id: connectionId, body: JSON.stringify(event), attempts: 0, next_attempt_at: now, created_at: now };
+    await withinTime(this.db.insertInto('outbox_events').values(row).execute(), this.timeoutMs);
+  }
+
+  async takeTurn(owner: string, leaseMs: number): Promise<boolean> {
+    const now = this.clock.now();
+    const taken = this.db
+      .updateTable('outbox_dispatcher')
+      .set({ owner, lease_until: now + leaseMs })
+      .where('id', '=', 1)
+      .where((eb) => eb.or([eb('lease_until', '<', now), eb('owner', '=', owner)]));
+    return Number((await withinTime(taken.executeTakeFirst(), this.timeoutMs)).numUpdatedRows) === 1;
+  }
+
+  async pending(limit: number): Promise<PendingEvent[]> {
+    const rows = await withinTime(this.db.selectFrom('outbox_events').selectAll().orderBy('seq').limit(limit).execute(), this.timeoutMs);
+    return rows.map((row) => ({
+      event: JSON.parse(row.body) as AppEvent,
+      connectionId: row.connection_id,
+      attempts: row.attempts,
+      nextAttemptAt: row.next_attempt_at,
+      createdAt: row.created_at,
+    }));
+  }
+
+  async delivered(eventId: string): Promise<void> {
+    await this.drop(eventId);
+  }
+
+  async retryAt(eventId: string, attempts: number, nextAttemptAt: number): Promise<void> {
+    await withinTime(this.db.updateTable('outbox_events').set({ attempts, next_attempt_at: nextAttemptAt }).where('id', '=', eventId).execute(), this.timeoutMs);
+  }
+
+  async drop(eventId: string): Promise<void> {
+    await withinTime(this.db.deleteFrom('outbox_events').where('id', '=', eventId).execute(), this.timeoutMs);
+  }
+
+  async depth(): Promise<{ count: number; oldestCreatedAt?: number }> {
+    const row = await withinTime(
+      this.db
+        .selectFrom('outbox_events')
+        .select((eb) => [eb.fn.countAll<number>().as('count'), eb.fn.min<number>('created_at').as('oldest')])
+        .executeTakeFirstOrThrow(),
+      this.timeoutMs,
+    );
+    return { count: Number(row.count), ...(row.oldest === null ? {} : { oldestCreatedAt: Number(row.oldest) }) };
+  }
+}
