@@ -10,6 +10,7 @@ import { BasesModule } from './bases/bases.module';
 import { HealthModule } from './health/health.module';
 import { LoggingModule } from './logging/logging.module';
 import { MeModule } from './me/me.module';
+import { MetricsModule } from './metrics/metrics.module';
 import { PagesModule } from './pages/pages.module';
 import { RecordsModule } from './records/records.module';
 import { StorageModule } from './storage/storage.module';
@@ -25,6 +26,7 @@ import { StorageModule } from './storage/storage.module';
     RecordsModule,
     PagesModule,
     HealthModule,
+    MetricsModule,
   ],
   // Registered as a provider (not in main.ts) so tests run the same error pipeline as production.
   providers: [{ provide: APP_FILTER, useClass: AppErrorFilter }],

@@ -4,6 +4,7 @@ import helmet from 'helmet';
 import type { IncomingMessage, ServerResponse } from 'node:http';
 import { PAGE_STYLE_SOURCE } from './common/html';
 import { assignRequestId } from './logging/request-id';
+import { Metrics } from './metrics/metrics';
 
 const DOCS_PATH = 'docs';
 
@@ -33,31 +34,49 @@ export function configureApp(app: INestApplication): void {
   });
   const strictHeaders = recordHeaders(strict);
   const docsHeaders = recordHeaders(docs);
-  const everyRequest = (req: IncomingMessage, res: ServerResponse, next: (error?: unknown) => void) => {
+  const observe = requestMetrics(app.get(Metrics));
+  const everyRequest = (req: IncomingMessage, res: ServerResponse, route: () => string | undefined, next: (error?: unknown) => void) => {
     assignRequestId(req, res);
     (isDocsPath(req.url ?? '/') ? docsHeaders : strictHeaders)(res);
+    observe(req, res, route);
     next();
   };
   const adapter = app.getHttpAdapter();
   if (adapter.getType() === 'fastify') {
     // helmet only sets headers on the raw response, which Fastify keeps when it writes its own.
-    adapter.getInstance().addHook('onRequest', (req: { raw: IncomingMessage }, reply: { raw: ServerResponse }, done: () => void) =>
-      everyRequest(req.raw, reply.raw, done),
+    type FastifyRequest = { raw: IncomingMessage; routeOptions?: { url?: string } };
+    adapter.getInstance().addHook('onRequest', (req: FastifyRequest, reply: { raw: ServerResponse }, done: () => void) =>
+      everyRequest(req.raw, reply.raw, () => req.routeOptions?.url, done),
     );
   } else {
-    app.use(everyRequest);
+    app.use((req: IncomingMessage & { route?: { path?: string } }, res: ServerResponse, next: (error?: unknown) => void) =>
+      everyRequest(req, res, () => req.route?.path, next),
+    );
   }
 
   const document = SwaggerModule.createDocument(
     app,
     new DocumentBuilder()
       .setTitle('Airtable OAuth service')
-      .setDescription('Airtable data as JSON for the signed-in session (cookie `sid`, set by signing in at /auth/login).')
+      .setDescription('Airtable data as JSON: for a signed-in browser (cookie `sid`, set by signing in at /auth/login), or for a backend with an API key (`Authorization: Bearer atsk_...`) under /api.')
       .setVersion('0.1.0')
       .addCookieAuth('sid')
+      .addBearerAuth()
       .build(),
   );
   SwaggerModule.setup(DOCS_PATH, app, document, { jsonDocumentUrl: `${DOCS_PATH}-json` });
+}
+
+/** Counts each answer by its route template (known once routing is done), so labels stay few. */
+function requestMetrics(metrics: Metrics) {
+  return (req: IncomingMessage, res: ServerResponse, route: () => string | undefined) => {
+    const stop = metrics.httpDuration.startTimer();
+    res.once('finish', () => {
+      const labels = { method: req.method ?? 'GET', route: route() ?? 'unmatched' };
+      metrics.httpRequests.inc({ ...labels, status: res.statusCode });
+      stop(labels);
+    });
+  };
 }
 
 /** Swagger UI's page and its assets, and nothing else that merely starts with the same letters. */

@@ -4,6 +4,7 @@ import { airtableConfig, type AirtableConfig } from '../config/airtable.config';
 import { apiError, invalidResponse } from './airtable-errors';
 import { BasePacer } from './base-pacer';
 import { upstreamFetch } from './upstream-fetch';
+import { Metrics } from '../metrics/metrics';
 
 export type JsonObject = Record<string, unknown>;
 
@@ -28,6 +29,7 @@ export class AirtableHttp {
   constructor(
     @Inject(airtableConfig.KEY) private readonly config: AirtableConfig,
     private readonly pacer: BasePacer,
+    private readonly metrics: Metrics,
   ) {}
 
   url(path: string[], query?: URLSearchParams): URL {
@@ -38,17 +40,50 @@ export class AirtableHttp {
 
   async call(accessToken: string, call: AirtableCall): Promise<JsonObject> {
     if (call.baseId === undefined) return this.send(accessToken, call);
-    await this.pacer.acquire(call.baseId);
+    await this.waitForTurn(call.baseId);
     try {
       return await this.send(accessToken, call);
     } catch (error) {
       // Airtable locks the base for 30 s after a 429; every instance stops calling it meanwhile.
-      if (error instanceof AppError && error.code === ErrorCode.RateLimited) await this.pacer.lockOut(call.baseId);
+      if (error instanceof AppError && error.code === ErrorCode.RateLimited) {
+        this.metrics.rateLimited.inc({ base: call.baseId });
+        await this.pacer.lockOut(call.baseId);
+      }
       throw error;
     }
   }
 
-  private async send(accessToken: string, { method = 'GET', path, query, json, signal }: AirtableCall): Promise<JsonObject> {
+  private async waitForTurn(baseId: string): Promise<void> {
+    const started = performance.now();
+    try {
+      await this.pacer.acquire(baseId);
+    } catch (error) {
+      this.metrics.pacerRefused.inc({ base: baseId });
+      throw error;
+    }
+    this.metrics.pacerWait.observe((performance.now() - started) / 1000);
+  }
+
+  private async send(accessToken: string, call: AirtableCall): Promise<JsonObject> {
+    const endpoint = endpointOf(call);
+    const stopTimer = this.metrics.airtableDuration.startTimer({ endpoint });
+    try {
+      const { status, body } = await this.exchange(accessToken, call);
+      this.metrics.airtableRequests.inc({ endpoint, status });
+      if (status !== 200) throw apiError(status, body);
+      if (typeof body !== 'object' || body === null || Array.isArray(body)) throw invalidResponse();
+      return body as JsonObject;
+    } catch (error) {
+      if (error instanceof AppError && (error.code === ErrorCode.UpstreamTimeout || error.code === ErrorCode.UpstreamUnavailable)) {
+        this.metrics.airtableRequests.inc({ endpoint, status: error.code });
+      }
+      throw error;
+    } finally {
+      stopTimer();
+    }
+  }
+
+  private async exchange(accessToken: string, { method = 'GET', path, query, json, signal }: AirtableCall): Promise<{ status: number; body: unknown }> {
     const headers: Record<string, string> = { authorization: `Bearer ${accessToken}`, accept: 'application/json' };
     if (json !== undefined) headers['content-type'] = 'application/json';
     const response = await upstreamFetch(
@@ -62,8 +97,13 @@ export class AirtableHttp {
     } catch {
       if (response.status === 200) throw invalidResponse();
     }
-    if (response.status !== 200) throw apiError(response.status, body);
-    if (typeof body !== 'object' || body === null || Array.isArray(body)) throw invalidResponse();
-    return body as JsonObject;
+    return { status: response.status, body };
   }
+}
+
+/** A bounded label for a call: the route's shape, never an id. */
+function endpointOf({ method = 'GET', path }: AirtableCall): string {
+  if (path[0] === 'meta') return path.length === 4 ? 'meta/bases/tables' : `meta/${path[1]}`;
+  if (path[2] === 'listRecords') return 'records/listRecords';
+  return `${method} records${path.length === 3 ? '/one' : ''}`;
 }

@@ -3,10 +3,11 @@ import { Clock, SystemClock } from './clock';
 import { Cookies } from './cookies';
 import { HttpExchange } from './http-exchange';
 import { SameOriginGuard } from './same-origin.guard';
+import { Metrics } from '../metrics/metrics';
 
 @Global()
 @Module({
-  providers: [Cookies, HttpExchange, SameOriginGuard, { provide: Clock, useClass: SystemClock }],
-  exports: [Cookies, HttpExchange, SameOriginGuard, Clock],
+  providers: [Cookies, HttpExchange, SameOriginGuard, Metrics, { provide: Clock, useClass: SystemClock }],
+  exports: [Cookies, HttpExchange, SameOriginGuard, Metrics, Clock],
 })
 export class CommonModule {}

@@ -8,6 +8,7 @@ import { SingleFlight } from '../common/single-flight';
 import { tokensConfig, type TokensConfig } from '../config/tokens.config';
 import { type Connection, ConnectionStore, type StoredConnection } from './connection.store';
 import { EventsService } from '../events/events.service';
+import { Metrics } from '../metrics/metrics';
 
 /** A connection with tokens to use, or reauth_required for every caller. */
 function usable(connection: Connection | undefined): Connection & { tokens: TokenSet } {
@@ -34,6 +35,7 @@ export class TokenService {
     private readonly clock: Clock,
     @Inject(tokensConfig.KEY) private readonly config: TokensConfig,
     private readonly events: EventsService,
+    private readonly metrics: Metrics,
   ) {}
 
   /**
@@ -71,8 +73,10 @@ export class TokenService {
     try {
       fresh = await this.oauth.refresh(tokens.refreshToken);
     } catch (error) {
+      this.metrics.refreshes.inc({ outcome: isReauth(error) ? 'invalid_grant' : error instanceof AppError && error.code === ErrorCode.RefreshConflict ? 'conflict' : 'failed' });
       return this.afterFailedRefresh(connection, error);
     }
+    this.metrics.refreshes.inc({ outcome: 'rotated' });
     const next: TokenSet = fresh.refreshToken ? fresh : { ...fresh, refreshToken: tokens.refreshToken, refreshExpiresAt: tokens.refreshExpiresAt };
     // Stored before use: if the process dies now, the rotated refresh token is not lost. A connection
     // deleted meanwhile (its user signed out) stays deleted: the new tokens are dropped.
