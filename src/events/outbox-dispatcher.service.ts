@@ -45,14 +45,17 @@ export class OutboxDispatcher implements OnApplicationBootstrap, OnModuleDestroy
   }
 
   private async round(): Promise<void> {
-    // The lease outlasts a round of deliveries that each may take the whole timeout.
-    const leaseMs = this.config.pollMs + BATCH * this.config.timeoutMs;
-    if (!(await this.outbox.takeTurn(this.owner, leaseMs))) return;
     const waiting = new Set<string>();
     for (const pending of await this.outbox.pending(BATCH)) {
       if (waiting.has(pending.connectionId)) continue;
-      const now = this.clock.now();
-      if (pending.nextAttemptAt > now || !(await this.deliver(pending))) waiting.add(pending.connectionId);
+      if (pending.nextAttemptAt > this.clock.now()) {
+        waiting.add(pending.connectionId);
+        continue;
+      }
+      // The turn is taken (or extended) before each delivery, for a little longer than one delivery
+      // may take: an instance that dies holding it is replaced within seconds.
+      if (!(await this.outbox.takeTurn(this.owner, 2 * this.config.timeoutMs + this.config.pollMs))) return;
+      if (!(await this.deliver(pending))) waiting.add(pending.connectionId);
     }
   }
 
