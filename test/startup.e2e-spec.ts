@@ -71,6 +71,22 @@ describe('Starting the service', () => {
     }
   });
 
+  it('in sandbox mode prints a demo API key that works', async () => {
+    const port = await freePort();
+    const service = new ServiceProcess({ NODE_ENV: 'development', AIRTABLE_SANDBOX: 'true', PORT: String(port), SANDBOX_PORT: '0', LOG_LEVEL: 'silent' });
+    try {
+      await service.start(`http://127.0.0.1:${port}/health`);
+      const deadline = Date.now() + 5_000;
+      while (!/Demo API key/.test(service.logs) && Date.now() < deadline) await new Promise((resolve) => setTimeout(resolve, 50));
+      const key = /Demo API key \(every scope\): (atsk_[A-Za-z0-9_-]{43})/.exec(service.logs)![1];
+      const res = await fetch(`http://127.0.0.1:${port}/api/connections`, { headers: { authorization: `Bearer ${key}` } });
+      expect(res.status).toBe(200);
+      expect(await res.json()).toEqual({ connections: [] });
+    } finally {
+      await service.kill();
+    }
+  });
+
   it('says at start that connections stay in a local SQLite file when REDIS_URL is set without DATABASE_URL', async () => {
     const port = await freePort();
     const service = new ServiceProcess({
