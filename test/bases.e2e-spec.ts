@@ -252,6 +252,20 @@ describe('OpenAPI description', () => {
       expect(Object.keys(spec.paths)).toEqual(expect.arrayContaining(['/me', '/bases', '/bases/{id}/tables']));
       expect(spec.paths['/']).toBeUndefined();
       expect(spec.components.schemas.TablesResponseDto).toBeDefined();
+      const records = '/bases/{baseId}/tables/{table}/records';
+      expect(Object.keys(spec.paths)).toEqual(
+        expect.arrayContaining([records, `${records}/query`, `${records}/export`, `${records}/{recordId}`, '/api/connections', '/api/connections/{id}', '/api/connect-sessions', '/metrics']),
+      );
+      expect(Object.keys(spec.paths[records])).toEqual(expect.arrayContaining(['get', 'post', 'patch', 'put', 'delete']));
+      // Every /api route names the bearer scheme, and the data routes are there for API keys too.
+      const apiPaths = Object.keys(spec.paths).filter((path) => path.startsWith('/api/'));
+      expect(apiPaths).toContain(`/api/connections/{connectionId}${records}`);
+      for (const path of apiPaths) {
+        for (const operation of Object.values(spec.paths[path]) as Array<{ security?: Array<Record<string, unknown>> }>) {
+          expect(operation.security).toEqual(expect.arrayContaining([{ bearer: [] }]));
+        }
+      }
+      expect(spec.components.securitySchemes.bearer).toEqual(expect.objectContaining({ type: 'http', scheme: 'bearer' }));
       const ui = await agent.get('/docs').expect(200);
       expect(ui.text).toContain('swagger');
       // Its own, looser policy: Swagger UI runs scripts from this origin; the other headers stay.

@@ -1,6 +1,6 @@
 import { randomToken } from '../common/random';
 import { type AirtableSandbox, startSandbox } from '../sandbox/sandbox.server';
-import { ALL_SCOPES, SANDBOX_CLIENT_ID, sandboxLifetimes } from '../sandbox/sandbox.options';
+import { ALL_SCOPES, SANDBOX_CLIENT_ID, sandboxLifetimes, sandboxTableSizes } from '../sandbox/sandbox.options';
 import { ConfigError } from './config-error';
 import type { Environment } from './env-reader';
 
@@ -52,6 +52,7 @@ export async function startSandboxMode(env: Environment): Promise<SandboxMode | 
   const redirectUri = env.AIRTABLE_REDIRECT_URI || `http://localhost:${env.PORT || 4000}/airtable-oauth`;
   const sandbox = await startSandbox({
     ...sandboxLifetimes(env),
+    ...sandboxTableSizes(env),
     port: Number(env.SANDBOX_PORT || 4001),
     clients: [
       {

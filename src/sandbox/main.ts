@@ -1,10 +1,11 @@
 import { startSandbox } from './sandbox.server';
-import { ALL_SCOPES, SANDBOX_CLIENT_ID, sandboxLifetimes } from './sandbox.options';
+import { ALL_SCOPES, SANDBOX_CLIENT_ID, sandboxLifetimes, sandboxTableSizes } from './sandbox.options';
 
 /** Runs the sandbox alone, e.g. to point another Airtable client at it. */
 async function main(): Promise<void> {
   const sandbox = await startSandbox({
     ...sandboxLifetimes(process.env),
+    ...sandboxTableSizes(process.env),
     port: Number(process.env.SANDBOX_PORT || 4001),
     clients: [
       {

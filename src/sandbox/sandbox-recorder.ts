@@ -40,11 +40,17 @@ export class SandboxRecorder {
   readonly received: ReceivedRequest[] = [];
   readonly tokenRequests: TokenRequestRecord[] = [];
   private readonly calls = new Map<string, number>();
+  private readonly statuses = new Map<number, number>();
   private readonly faults = new Map<string, SandboxFault>();
 
   /** Requests received on `route` (`GET /v0/meta/whoami`), so tests can assert what reached Airtable. */
   count(route: string): number {
     return this.calls.get(route) ?? 0;
+  }
+
+  /** Responses sent with `status`, scripted faults included, e.g. to assert that a client caused no 429. */
+  statusCount(status: number): number {
+    return this.statuses.get(status) ?? 0;
   }
 
   /** Makes `route` (`POST /oauth2/v1/token`) misbehave, to test how clients cope with Airtable's failures. */
@@ -62,6 +68,10 @@ export class SandboxRecorder {
     const arrivals = this.arrivals.get(request.route) ?? [];
     pushBounded(arrivals, now);
     this.arrivals.set(request.route, arrivals);
+  }
+
+  recordResponse(status: number): void {
+    this.statuses.set(status, this.statusCount(status) + 1);
   }
 
   recordTokenRequest(record: TokenRequestRecord): void {

@@ -23,7 +23,24 @@ export interface SandboxOptions {
   /** Airtable's limit: this many requests per second per base; over it, 429 for `rateLimitLockoutMs`. */
   rateLimitPerSecond: number;
   rateLimitLockoutMs: number;
+  /** Seeded records per table, by table name, laid over DEFAULT_TABLE_SIZES. */
+  tableSizes: Record<string, number>;
+  /** A list offset stops working this long after its iteration was last used (LIST_RECORDS_ITERATOR_NOT_AVAILABLE). */
+  offsetTtlMs: number;
+  /** At most this many list iterations are kept; past it, the least recently used one is dropped. */
+  maxListIterations: number;
 }
+
+/** Contacts is large enough to page through; the other tables are small. */
+export const DEFAULT_TABLE_SIZES: Readonly<Record<string, number>> = {
+  Contacts: 2_500,
+  Companies: 40,
+  Deals: 60,
+  Features: 30,
+  Releases: 8,
+  Candidates: 25,
+  'Old records': 5,
+};
 
 export const ALL_SCOPES = [
   'data.records:read',
@@ -58,7 +75,10 @@ export function sandboxOptions(overrides: Partial<SandboxOptions> = {}): Sandbox
     basesPageSize: 1000,
     rateLimitPerSecond: 5,
     rateLimitLockoutMs: 30_000,
+    offsetTtlMs: 5 * 60_000,
+    maxListIterations: 100,
     ...overrides,
+    tableSizes: { ...DEFAULT_TABLE_SIZES, ...overrides.tableSizes },
   };
 }
 
@@ -70,4 +90,16 @@ export function sandboxLifetimes(env: Readonly<Record<string, string | undefined
     refreshTokenTtlMs: seconds('SANDBOX_REFRESH_TOKEN_TTL_SECONDS'),
   };
   return Object.fromEntries(Object.entries(lifetimes).filter(([, value]) => value !== undefined));
+}
+
+/** SANDBOX_TABLE_SIZES=Contacts=50000,Deals=10: seeded records per table, by table name. */
+export function sandboxTableSizes(env: Readonly<Record<string, string | undefined>>): Partial<SandboxOptions> {
+  const raw = env.SANDBOX_TABLE_SIZES?.trim();
+  if (!raw) return {};
+  const entries = raw.split(',').map((entry) => {
+    const match = /^\s*([^=]+?)\s*=\s*(\d{1,9})\s*$/.exec(entry);
+    if (!match) throw new Error(`SANDBOX_TABLE_SIZES: "${entry}" is not Table name=count`);
+    return [match[1], Number(match[2])] as const;
+  });
+  return { tableSizes: Object.fromEntries(entries) };
 }

@@ -1,15 +1,28 @@
 import { createServer, type IncomingMessage, type Server, type ServerResponse } from 'node:http';
 import type { AddressInfo } from 'node:net';
+import { SandboxAccess } from './sandbox-access';
 import { SandboxApi } from './sandbox-api';
+import { apiError } from './sandbox-api-error';
 import { SandboxAuthorizeEndpoint } from './sandbox-authorize';
 import { SANDBOX_USER, sampleBases, type SandboxBase } from './sandbox-data';
 import { GrantStore } from './sandbox-grants';
 import { json, type SandboxRequest, type SandboxResponse } from './sandbox-http';
+import { ListIterations } from './sandbox-iterations';
+import { SandboxRateLimit } from './sandbox-rate-limit';
+import { SandboxRecordReads } from './sandbox-record-reads';
+import { SandboxRecordStore } from './sandbox-record-store';
+import { SandboxRecordWrites } from './sandbox-record-writes';
+import { SandboxRecordsApi } from './sandbox-records';
 import { SandboxRecorder } from './sandbox-recorder';
 import { SandboxTokenEndpoint } from './sandbox-token';
 import { sandboxOptions, type SandboxOptions } from './sandbox.options';
 
-const MAX_BODY_BYTES = 64 * 1024;
+/** Room for a write of 10 records with long texts. */
+const MAX_BODY_BYTES = 2 * 1024 * 1024;
+/** Airtable refuses longer URLs (clients then send list parameters as a POST body). */
+const MAX_URL_LENGTH = 16_000;
+/** Node's default (16 KiB) would refuse a long URL with a 431 before the sandbox could answer it. */
+const MAX_HEADER_BYTES = 64 * 1024;
 const TABLES_PATH = /^\/v0\/meta\/bases\/([^/]+)\/tables$/;
 
 /**
@@ -22,7 +35,10 @@ export class AirtableSandbox {
   readonly bases: SandboxBase[] = sampleBases();
   readonly grants: GrantStore;
   readonly recorder = new SandboxRecorder();
+  /** Every table's records, e.g. for a test to read what a client wrote: `sandbox.records.all(tableId)`. */
+  readonly records: SandboxRecordStore;
   readonly api: SandboxApi;
+  private readonly recordsApi: SandboxRecordsApi;
   private readonly authorizeEndpoint: SandboxAuthorizeEndpoint;
   private readonly tokenEndpoint: SandboxTokenEndpoint;
   private server?: Server;
@@ -32,7 +48,12 @@ export class AirtableSandbox {
     this.grants = new GrantStore(this.options);
     this.authorizeEndpoint = new SandboxAuthorizeEndpoint(this.options, this.grants, this.user, this.bases);
     this.tokenEndpoint = new SandboxTokenEndpoint(this.options, this.grants, this.recorder);
-    this.api = new SandboxApi(this.options, this.grants, this.user, this.bases);
+    // One limit per base for every route, as in Airtable.
+    const access = new SandboxAccess(this.grants, this.bases, new SandboxRateLimit(this.options.rateLimitPerSecond, this.options.rateLimitLockoutMs));
+    this.api = new SandboxApi(this.options, access, this.user, this.bases);
+    this.records = new SandboxRecordStore(this.bases, this.options.tableSizes);
+    const iterations = new ListIterations(this.options.offsetTtlMs, this.options.maxListIterations);
+    this.recordsApi = new SandboxRecordsApi(access, new SandboxRecordReads(this.records, iterations), new SandboxRecordWrites(this.records));
   }
 
   get url(): string {
@@ -42,7 +63,7 @@ export class AirtableSandbox {
   }
 
   async listen(): Promise<this> {
-    this.server = createServer((req, res) => void this.serve(req, res));
+    this.server = createServer({ maxHeaderSize: MAX_HEADER_BYTES }, (req, res) => void this.serve(req, res));
     await new Promise<void>((resolve, reject) => {
       this.server!.once('error', reject);
       this.server!.listen(this.options.port, this.options.host, resolve);
@@ -71,9 +92,9 @@ export class AirtableSandbox {
         return this.api.whoami(req);
       case 'GET /v0/meta/bases':
         return this.api.listBases(req);
-      default:
-        return json(404, { error: 'NOT_FOUND' });
     }
+    const recordsRoute = req.path.startsWith('/v0/') && !req.path.startsWith('/v0/meta/');
+    return (recordsRoute ? this.recordsApi.route(req, req.path.slice(4).split('/')) : undefined) ?? json(404, { error: 'NOT_FOUND' });
   }
 
   private async serve(req: IncomingMessage, res: ServerResponse): Promise<void> {
@@ -82,12 +103,17 @@ export class AirtableSandbox {
     try {
       body = await readBody(req);
     } catch {
-      res.writeHead(413, { 'content-type': 'application/json' }).end(JSON.stringify({ error: 'REQUEST_TOO_LARGE' }));
+      this.send(res, json(413, { error: 'REQUEST_TOO_LARGE' }));
       return;
     }
     const request = { method: req.method ?? 'GET', path: url.pathname, query: url.searchParams, headers: req.headers, body };
     const route = `${request.method} ${request.path}`;
     this.recorder.recordRequest({ route, query: url.search, headers: req.headers });
+    if (`http://${req.headers.host ?? ''}${req.url ?? ''}`.length > MAX_URL_LENGTH) {
+      // Airtable's exact answer is undocumented; 414 says what is wrong, with Airtable's error shape.
+      this.send(res, apiError(414, 'INVALID_REQUEST_UNKNOWN', `The URL is longer than ${MAX_URL_LENGTH} characters; list with POST .../listRecords instead.`));
+      return;
+    }
     const fault = this.recorder.takeFault(route);
     if (fault?.delayMs) await new Promise((resolve) => setTimeout(resolve, fault.delayMs));
     if (res.destroyed) return;
@@ -95,6 +121,11 @@ export class AirtableSandbox {
       fault?.status !== undefined
         ? { status: fault.status, headers: fault.headers, body: fault.body }
         : this.handle(request);
+    this.send(res, response);
+  }
+
+  private send(res: ServerResponse, response: SandboxResponse): void {
+    this.recorder.recordResponse(response.status);
     res.writeHead(response.status, response.headers).end(response.body);
   }
 }
