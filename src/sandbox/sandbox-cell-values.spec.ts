@@ -1,4 +1,4 @@
-import { SandboxApiError } from './sandbox-api-error';
+import { refusal } from '../../test/support/sandbox-refusal';
 import { type CellContext, cellValue } from './sandbox-cell-values';
 import { SANDBOX_COLLABORATORS, type SandboxField } from './sandbox-data';
 
@@ -14,16 +14,6 @@ function context(typecast = false): CellContext {
     linkExists: (_field, id) => id === LINKED,
     linkByText: (_field, text) => (text === 'Acme' ? LINKED : undefined),
   };
-}
-
-function refusal(read: () => unknown): string | undefined {
-  try {
-    read();
-  } catch (error) {
-    if (error instanceof SandboxApiError) return error.type;
-    throw error;
-  }
-  return undefined;
 }
 
 describe('written cell values', () => {

@@ -1,17 +1,7 @@
-import { SandboxApiError } from './sandbox-api-error';
+import { refusal } from '../../test/support/sandbox-refusal';
 import { ListIterations } from './sandbox-iterations';
 
 const ids = Array.from({ length: 5 }, (_, i) => `rec${String(i).padStart(14, '0')}`);
-
-function refusal(read: () => unknown): string | undefined {
-  try {
-    read();
-  } catch (error) {
-    if (error instanceof SandboxApiError) return error.type;
-    throw error;
-  }
-  return undefined;
-}
 
 describe('list iterations', () => {
   it('hands out itr.../rec... offsets that resume where the page starts, again and again while used', () => {

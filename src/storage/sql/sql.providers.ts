@@ -22,6 +22,8 @@ import { SqlOutboxStore } from './sql-outbox.store';
 
 export const SQL_DATABASE = Symbol('SQL_DATABASE');
 
+type ClockedSqlStore = new (db: Kysely<SqlSchema>, clock: Clock, timeoutMs: number) => object;
+
 /** Durable state (connections, sessions, idempotency keys, API keys, connect links, the event outbox) in PostgreSQL or SQLite, migrated to the latest schema at start. */
 export function sqlProviders(config: Config): Provider[] {
   const { url, path, timeoutMs } = config.database;
@@ -48,26 +50,17 @@ export function sqlProviders(config: Config): Provider[] {
       inject: [SQL_DATABASE, Clock],
       useFactory: (db: Kysely<SqlSchema>, clock: Clock) => new SqlSessionStore(db, config.app, { timeoutMs, clock }),
     },
-    {
-      provide: IdempotencyStore,
+    // The stores that need only the database, the clock and the timeout.
+    ...[
+      [IdempotencyStore, SqlIdempotencyStore],
+      [ApiKeyStore, SqlApiKeyStore],
+      [ConnectLinkStore, SqlConnectLinkStore],
+      [OutboxStore, SqlOutboxStore],
+    ].map(([provide, Store]) => ({
+      provide,
       inject: [SQL_DATABASE, Clock],
-      useFactory: (db: Kysely<SqlSchema>, clock: Clock) => new SqlIdempotencyStore(db, clock, timeoutMs),
-    },
-    {
-      provide: ApiKeyStore,
-      inject: [SQL_DATABASE, Clock],
-      useFactory: (db: Kysely<SqlSchema>, clock: Clock) => new SqlApiKeyStore(db, clock, timeoutMs),
-    },
-    {
-      provide: ConnectLinkStore,
-      inject: [SQL_DATABASE, Clock],
-      useFactory: (db: Kysely<SqlSchema>, clock: Clock) => new SqlConnectLinkStore(db, clock, timeoutMs),
-    },
-    {
-      provide: OutboxStore,
-      inject: [SQL_DATABASE, Clock],
-      useFactory: (db: Kysely<SqlSchema>, clock: Clock) => new SqlOutboxStore(db, clock, timeoutMs),
-    },
+      useFactory: (db: Kysely<SqlSchema>, clock: Clock) => new (Store as ClockedSqlStore)(db, clock, timeoutMs),
+    })),
   ];
 }
 
