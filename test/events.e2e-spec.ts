@@ -59,6 +59,21 @@ describe('Signed events', () => {
     expect(new Set(receiver.deliveries.slice(0, 4).map((d) => d.event.id)).size).toBe(1);
   });
 
+  it("holds back only the failing connection's events, not everyone else's", async () => {
+    const stack = await start({ env: { ...FAST, EVENTS_URL: receiver.url, EVENTS_RETRY_BASE_MS: '200' } });
+    let stuck: unknown;
+    receiver.refuse = (event) => (stuck ??= event.data.id) === event.data.id;
+    const first = new TestBrowser(stack);
+    await first.signIn();
+    await receiver.waitFor((d) => d.length >= 1);
+    await first.agent.post('/auth/logout').set('Origin', stack.origin).expect(303);
+    await new TestBrowser(stack).signIn();
+    await receiver.waitFor((d) => d.some((delivery) => delivery.event.data.id !== stuck));
+    const stuckTypes = receiver.deliveries.filter((d) => d.event.data.id === stuck).map((d) => d.event.type);
+    // The stuck connection's deleted event never overtakes its created one.
+    expect(new Set(stuckTypes)).toEqual(new Set(['connection.created']));
+  });
+
   it('tells the app when Airtable stops accepting a connection', async () => {
     const stack = await start({ env: { ...FAST, EVENTS_URL: receiver.url } });
     const browser = new TestBrowser(stack);

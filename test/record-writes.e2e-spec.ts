@@ -36,6 +36,27 @@ describe('Idempotent writes', () => {
     expect(first.sandbox.recorder.count(route)).toBe(calls);
   }, 30_000);
 
+  it('resumes a write cut short by an outage when retried with its key, from the first record not written', async () => {
+    // One chunk a second, so the test can pick which one fails.
+    const stack = await start({ env: { AIRTABLE_RATE_LIMIT_PER_SECOND: '1' } });
+    const browser = new TestBrowser(stack);
+    await browser.signIn();
+    const deals = dealsOf(stack.sandbox);
+    const route = `POST /v0/${CRM}/${deals}`;
+    const url = `/bases/${CRM}/tables/${deals}/records`;
+    const body = creates('Outage', 25);
+    const cut = browser.agent.post(url).set('Idempotency-Key', 'outage-key').send(body).then((res) => res);
+    while (stack.sandbox.recorder.count(route) < 2) await sleep(5);
+    stack.sandbox.recorder.fault(route, { status: 503, body: '{}', times: 1 });
+    const failed = await cut;
+    expect(failed.status).toBe(502);
+    expect(failed.body).toMatchObject({ code: 'upstream_error', notWrittenFrom: 20 });
+    const resumed = await browser.agent.post(url).set('Idempotency-Key', 'outage-key').send(body).expect(200);
+    expect(resumed.body.records.map((r: { fields: { Deal: string } }) => r.fields.Deal)).toEqual(body.records.map((r) => r.fields.Deal));
+    expect(stack.sandbox.recorder.count(route)).toBe(4);
+    expect(stack.sandbox.records.all(deals).filter((r) => String(r.fields.Deal).startsWith('Outage ')).length).toBe(25);
+  }, 30_000);
+
   it('answers 409 while a write with the same key is still running', async () => {
     const stack = await start({});
     const browser = new TestBrowser(stack);

@@ -240,6 +240,14 @@ describe('Records', () => {
       expect(upstream('POST', deals)).toBe(calls);
     });
 
+    it('refuses a cookie-borne write sent from another site', async () => {
+      const before = everyUpstreamCall();
+      const evil = await browser.agent.post(records(deals)).set('Origin', 'https://evil.example').send(creates('Forged', 1)).expect(403);
+      expect(evil.body.code).toBe('forbidden_origin');
+      await browser.agent.delete(`${records(deals)}?records[]=recAAAAAAAAAAAAAA`).set('Sec-Fetch-Site', 'same-site').expect(403);
+      expect(everyUpstreamCall()).toBe(before);
+    });
+
     it('refuses a malformed Idempotency-Key', async () => {
       const before = everyUpstreamCall();
       const res = await browser.agent.post(records(deals)).set('Idempotency-Key', 'has spaces').send(creates('Key', 1)).expect(400);

@@ -2,11 +2,12 @@ import { type CanActivate, type ExecutionContext, Injectable } from '@nestjs/com
 import { ApiKeyAuth } from '../api-keys/api-key.guard';
 import { AppError, ErrorCode } from '../common/app-error';
 import { Cookies } from '../common/cookies';
+import { SameOriginGuard } from '../common/same-origin.guard';
 import type { HttpRequest } from '../common/http-exchange';
 import { ConnectionStore, type StoredConnection } from '../connections/connection.store';
 import { SessionService } from '../sessions/session.service';
 
-type Request = HttpRequest & { params: Record<string, string | undefined>; airtableConnection?: StoredConnection };
+type Request = HttpRequest & { method: string; params: Record<string, string | undefined>; airtableConnection?: StoredConnection };
 
 const CONNECTION_ID = /^[A-Za-z0-9_-]{1,64}$/;
 
@@ -23,12 +24,19 @@ export class ConnectionGuard implements CanActivate {
     private readonly cookies: Cookies,
     private readonly apiKeys: ApiKeyAuth,
     private readonly connections: ConnectionStore,
+    private readonly sameOrigin: SameOriginGuard,
   ) {}
 
   async canActivate(context: ExecutionContext): Promise<boolean> {
     const req = context.switchToHttp().getRequest<Request>();
     const connectionId = req.params.connectionId;
-    req.airtableConnection = connectionId === undefined ? await this.fromSession(req) : await this.fromApiKey(context, connectionId);
+    if (connectionId === undefined) {
+      // A cookie rides along with cross-site requests from sibling sites too: writes must come from this one.
+      if (req.method !== 'GET' && req.method !== 'HEAD') this.sameOrigin.canActivate(context);
+      req.airtableConnection = await this.fromSession(req);
+    } else {
+      req.airtableConnection = await this.fromApiKey(context, connectionId);
+    }
     return true;
   }
 

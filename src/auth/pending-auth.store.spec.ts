@@ -1,3 +1,5 @@
+import { CACHE_MANAGER } from '@nestjs/cache-manager';
+import type { Cache } from 'cache-manager';
 import { AppCacheModule } from '../cache/cache.module';
 import { ErrorCode } from '../common/app-error';
 import { randomToken } from '../common/random';
@@ -29,6 +31,17 @@ describe.each([
     for (const r of results.filter((r) => r.status === 'rejected')) {
       expect((r as PromiseRejectedResult).reason.code).toBe(ErrorCode.InvalidState);
     }
+  });
+
+  it('keeps a connect link with the login, and reads logins saved before links existed', async () => {
+    const state = randomToken();
+    const linked = { ...request('owner'), connectLink: 'a'.repeat(64) };
+    await store.save(state, linked);
+    await expect(store.take(state, 'owner')).resolves.toEqual(linked);
+    const old = randomToken();
+    const { codeVerifier } = request('owner');
+    await storage.get<Cache>(CACHE_MANAGER).stores[0].set(`auth:${old}`, `${codeVerifier} owner /a path with spaces`);
+    await expect(store.take(old, 'owner')).resolves.toEqual({ codeVerifier, bindingHash: 'owner', returnTo: '/a path with spaces' });
   });
 
   it('leaves the entry untouched for a taker with another binding', async () => {

@@ -17,6 +17,7 @@ export interface PendingAuthRequest {
 }
 
 const PREFIX = 'auth:';
+const LINK_HASH = /^[0-9a-f]{64}$/;
 
 // One flat string per pending login, not an object of strings: less than half the memory per entry
 // in memory mode (docs/benchmarks.md) and a shorter value in Redis. The verifier, the hash and the
@@ -28,6 +29,8 @@ function decode(value: unknown): PendingAuthRequest | undefined {
   if (typeof value !== 'string') return undefined;
   const [codeVerifier, bindingHash, link] = value.split(' ', 3);
   if (link === undefined) return undefined;
+  // Written before connect links (verifier, hash, return path): still in flight during an upgrade.
+  if (link !== '-' && !LINK_HASH.test(link)) return { codeVerifier, bindingHash, returnTo: value.slice(codeVerifier.length + bindingHash.length + 2) };
   const returnTo = value.slice(codeVerifier.length + bindingHash.length + link.length + 3);
   return { codeVerifier, bindingHash, returnTo, ...(link === '-' ? {} : { connectLink: link }) };
 }

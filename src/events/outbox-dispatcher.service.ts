@@ -6,6 +6,7 @@ import { eventSignature } from './event-signature';
 import { OutboxStore, type PendingEvent } from './outbox.store';
 
 const BATCH = 100;
+const MAX_PASSES = 10;
 const MAX_RETRY_WAIT_MS = 60 * 60_000;
 
 /**
@@ -45,17 +46,16 @@ export class OutboxDispatcher implements OnApplicationBootstrap, OnModuleDestroy
   }
 
   private async round(): Promise<void> {
-    const waiting = new Set<string>();
-    for (const pending of await this.outbox.pending(BATCH)) {
-      if (waiting.has(pending.connectionId)) continue;
-      if (pending.nextAttemptAt > this.clock.now()) {
-        waiting.add(pending.connectionId);
-        continue;
+    // Each pass delivers the head event of every connection that has one due; the next pass their next ones.
+    for (let pass = 0; pass < MAX_PASSES; pass++) {
+      let delivered = 0;
+      for (const pending of await this.outbox.pending(BATCH)) {
+        // The turn is taken (or extended) before each delivery, for a little longer than one delivery
+        // may take: an instance that dies holding it is replaced within seconds.
+        if (!(await this.outbox.takeTurn(this.owner, 2 * this.config.timeoutMs + this.config.pollMs))) return;
+        if (await this.deliver(pending)) delivered++;
       }
-      // The turn is taken (or extended) before each delivery, for a little longer than one delivery
-      // may take: an instance that dies holding it is replaced within seconds.
-      if (!(await this.outbox.takeTurn(this.owner, 2 * this.config.timeoutMs + this.config.pollMs))) return;
-      if (!(await this.deliver(pending))) waiting.add(pending.connectionId);
+      if (delivered === 0) return;
     }
   }
 

@@ -23,7 +23,10 @@ export abstract class OutboxStore {
    * another instance holds it.
    */
   abstract takeTurn(owner: string, leaseMs: number): Promise<boolean>;
-  /** The oldest undelivered events, in the order they were made. */
+  /**
+   * The events due now that are the oldest undelivered one of their connection, oldest first: a
+   * connection's later events wait behind one that is backing off, and nobody else's do.
+   */
   abstract pending(limit: number): Promise<PendingEvent[]>;
   abstract delivered(eventId: string): Promise<void>;
   abstract retryAt(eventId: string, attempts: number, nextAttemptAt: number): Promise<void>;

@@ -67,10 +67,13 @@ export class RecordWriterService {
     } catch (error) {
       // Written in part: that answer is the outcome. Nothing written: a retry may start afresh. If the
       // store cannot take either, the lease runs out and a retry resumes from the last saved progress.
-      const settled =
-        error instanceof AppError && error.details?.notWrittenFrom !== undefined
-          ? this.idempotency.finish(scope, failure(error))
-          : this.idempotency.release(scope);
+      const partial = error instanceof AppError && error.details?.notWrittenFrom !== undefined;
+      const settled = !partial
+        ? this.idempotency.release(scope)
+        : RETRYABLE.has((error as AppError).code)
+          ? // Cut short by something that passes (a 429, Airtable or the store down): a retry with the key resumes.
+            this.idempotency.saveProgress(scope, progressOf(error as AppError), 0)
+          : this.idempotency.finish(scope, failure(error as AppError));
       await settled.catch(() => undefined);
       throw error;
     }
@@ -117,6 +120,20 @@ function cutShort(error: unknown, progress: WriteProgress, total: number): unkno
     retryAfterSeconds: cause.retryAfterSeconds,
     details: { ...cause.details, written: answer(progress), notWrittenFrom: progress.next },
   });
+}
+
+const RETRYABLE = new Set<ErrorCode>([
+  ErrorCode.RateLimited,
+  ErrorCode.UpstreamTimeout,
+  ErrorCode.UpstreamUnavailable,
+  ErrorCode.UpstreamError,
+  ErrorCode.RefreshUnavailable,
+  ErrorCode.StoreUnavailable,
+]);
+
+function progressOf(error: AppError): WriteProgress {
+  const written = error.details!.written as Record<string, unknown>;
+  return { ...(written as Omit<WriteProgress, 'next'>), next: error.details!.notWrittenFrom as number };
 }
 
 function failure(error: AppError): WriteOutcome {

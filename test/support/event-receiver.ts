@@ -13,6 +13,8 @@ export class EventReceiver {
   readonly deliveries: ReceivedEvent[] = [];
   /** The status of the next answers, one each (then 204); 'hang' never answers. */
   readonly script: Array<number | 'hang'> = [];
+  /** Events answered 500 whatever the script says. */
+  refuse: (event: ReceivedEvent['event']) => boolean = () => false;
   private server?: Server;
 
   async listen(port = 0): Promise<this> {
@@ -20,8 +22,9 @@ export class EventReceiver {
       let body = '';
       req.on('data', (chunk) => (body += chunk));
       req.on('end', () => {
-        this.deliveries.push({ body, headers: req.headers, event: JSON.parse(body) });
-        const next = this.script.shift() ?? 204;
+        const event = JSON.parse(body) as ReceivedEvent['event'];
+        this.deliveries.push({ body, headers: req.headers, event });
+        const next = this.refuse(event) ? 500 : (this.script.shift() ?? 204);
         if (next !== 'hang') res.writeHead(next).end();
       });
     });

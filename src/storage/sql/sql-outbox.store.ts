@@ -33,7 +33,16 @@ export class SqlOutboxStore extends OutboxStore {
   }
 
   async pending(limit: number): Promise<PendingEvent[]> {
-    const rows = await withinTime(this.db.selectFrom('outbox_events').selectAll().orderBy('seq').limit(limit).execute(), this.timeoutMs);
+    const heads = this.db
+      .selectFrom('outbox_events as event')
+      .selectAll()
+      .where('event.next_attempt_at', '<=', this.clock.now())
+      .where(({ eb, selectFrom }) =>
+        eb('event.seq', '=', selectFrom('outbox_events as earlier').select(({ fn }) => fn.min('earlier.seq').as('first')).whereRef('earlier.connection_id', '=', 'event.connection_id')),
+      )
+      .orderBy('event.seq')
+      .limit(limit);
+    const rows = await withinTime(heads.execute(), this.timeoutMs);
     return rows.map((row) => ({
       event: JSON.parse(row.body) as AppEvent,
       connectionId: row.connection_id,

@@ -7,7 +7,7 @@ import type { Migration } from 'kysely';
 export const connectLinks: Migration = {
   async up(db) {
     await db.schema.alterTable('connections').addColumn('end_user_id', 'text').execute();
-    await db.schema.createIndex('connections_end_user').on('connections').columns(['end_user_id', 'user_id']).execute();
+    await db.schema.createIndex('connections_end_user').unique().on('connections').columns(['end_user_id', 'user_id']).execute();
     await db.schema
       .createTable('connect_links')
       .addColumn('token_hash', 'text', (col) => col.primaryKey())
