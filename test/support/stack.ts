@@ -39,7 +39,17 @@ export interface Stack {
 }
 
 export async function startStack(options: StackOptions = {}): Promise<Stack> {
-  const port = options.port ?? (await freePort());
+  // A free port can be taken by a parallel test file before this one listens on it: then take another.
+  for (let attempt = 1; ; attempt++) {
+    try {
+      return await startStackOn(options.port ?? (await freePort()), options);
+    } catch (error) {
+      if ((error as NodeJS.ErrnoException).code !== 'EADDRINUSE' || options.port !== undefined || attempt === 5) throw error;
+    }
+  }
+}
+
+async function startStackOn(port: number, options: StackOptions): Promise<Stack> {
   const origin = `http://127.0.0.1:${port}`;
   const redirectUri = `${origin}/airtable-oauth`;
   const sandbox =
@@ -62,17 +72,23 @@ export async function startStack(options: StackOptions = {}): Promise<Stack> {
   const moduleRef = await Test.createTestingModule({ imports: [AppModule.forRoot(config)] }).compile();
   const app = moduleRef.createNestApplication(createHttpAdapter(config.http), { logger: false });
   configureApp(app);
-  await app.listen(port, '127.0.0.1');
+  const close = async () => {
+    await app.close();
+    if (!options.sandboxInstance) await sandbox.close();
+    await fleetStores?.remove();
+  };
+  try {
+    await app.listen(port, '127.0.0.1');
+  } catch (error) {
+    await close().catch(() => undefined);
+    throw error;
+  }
   return {
     app,
     sandbox,
     origin,
     redirectUri,
-    async close() {
-      await app.close();
-      if (!options.sandboxInstance) await sandbox.close();
-      await fleetStores?.remove();
-    },
+    close,
   };
 }
 
