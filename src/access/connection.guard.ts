@@ -9,8 +9,6 @@ import { SessionService } from '../sessions/session.service';
 
 type Request = HttpRequest & { method: string; params: Record<string, string | undefined>; airtableConnection?: StoredConnection };
 
-const CONNECTION_ID = /^[A-Za-z0-9_-]{1,64}$/;
-
 /**
  * Finds the connection a data route acts for. Under `/api/connections/:connectionId/...` a backend
  * names it with an API key (`data:read`, or the scope the route requires); everywhere else it is the
@@ -48,8 +46,6 @@ export class ConnectionGuard implements CanActivate {
 
   private async fromApiKey(context: ExecutionContext, connectionId: string): Promise<StoredConnection> {
     await this.apiKeys.authorize(context, 'data:read');
-    const connection = CONNECTION_ID.test(connectionId) ? await this.connections.load(connectionId) : undefined;
-    if (!connection) throw new AppError(ErrorCode.ConnectionNotFound);
-    return connection;
+    return this.connections.found(connectionId);
   }
 }

@@ -1,5 +1,4 @@
-import { createHash } from 'node:crypto';
-import { randomToken } from '../common/random';
+import { randomToken, sha256Hex } from '../common/random';
 
 /** What a key may do; a route names the one it needs. */
 export const API_SCOPES = ['connections:read', 'connections:write', 'data:read', 'data:write', 'metrics'] as const;
@@ -22,13 +21,8 @@ export function newApiKeySecret(): string {
   return API_KEY_PREFIX + randomToken();
 }
 
-/**
- * Keys are stored as their SHA-256 only. 256 random bits need no salt or slow hash: nothing can be
- * guessed, and a lookup by hash takes the same time whether the key exists or not.
- */
-export function apiKeyHash(secret: string): string {
-  return createHash('sha256').update(secret).digest('hex');
-}
+/** Keys are stored as their SHA-256 only. */
+export const apiKeyHash = sha256Hex;
 
 export function isApiScope(value: string): value is ApiScope {
   return (API_SCOPES as readonly string[]).includes(value);

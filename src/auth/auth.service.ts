@@ -83,15 +83,16 @@ export class AuthService {
       const link = await this.links.read(request.connectLink);
       if (!link) throw new AppError(ErrorCode.InvalidConnectLink);
       // Connecting the same Airtable account again renews the end user's connection instead of adding one.
+      const connected = (connectionId: string): LoginResult => ({ kind: 'connected', connectionId, ...(link.returnUrl ? { returnUrl: link.returnUrl } : {}) });
       const existing = await this.connections.findOwned(link.endUserId, user.id);
       const renewed = existing && { ...existing, ...granted, email: user.email };
       if (renewed && (await this.connections.update(renewed))) {
         await this.events.connection('connection.updated', renewed);
-        return { kind: 'connected', connectionId: existing.id, ...(link.returnUrl ? { returnUrl: link.returnUrl } : {}) };
+        return connected(renewed.id);
       }
       const connectionId = randomToken();
       await this.created({ id: connectionId, ...granted, createdAt: now, endUserId: link.endUserId });
-      return { kind: 'connected', connectionId, ...(link.returnUrl ? { returnUrl: link.returnUrl } : {}) };
+      return connected(connectionId);
     }
     const connectionId = randomToken();
     await this.created({ id: connectionId, ...granted, createdAt: now });

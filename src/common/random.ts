@@ -1,4 +1,4 @@
-import { createHmac, hkdfSync, randomBytes, timingSafeEqual } from 'node:crypto';
+import { createHash, createHmac, hkdfSync, randomBytes, timingSafeEqual } from 'node:crypto';
 
 const TOKEN_BYTES = 32;
 const POOL_BYTES = TOKEN_BYTES * 128;
@@ -23,6 +23,14 @@ export const RANDOM_TOKEN_PATTERN = /^[A-Za-z0-9_-]{43}$/;
 
 export function hmac(secret: string | Buffer, value: string): string {
   return createHmac('sha256', secret).update(value).digest('base64url');
+}
+
+/**
+ * SHA-256 as hex: how secrets with 256 random bits (API keys, connect links) are stored. They need no
+ * salt or slow hash: nothing can be guessed, and a lookup by hash takes the same time found or not.
+ */
+export function sha256Hex(value: string): string {
+  return createHash('sha256').update(value).digest('hex');
 }
 
 export function safeEqual(a: string, b: string): boolean {

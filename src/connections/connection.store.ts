@@ -1,5 +1,9 @@
 import type { TokenSet } from '../airtable/token-set';
+import { AppError, ErrorCode } from '../common/app-error';
 import { withOpenedTokens } from './sealed-tokens';
+
+/** Connection ids are random base64url tokens; anything else names none. */
+export const CONNECTION_ID = /^[A-Za-z0-9_-]{1,64}$/;
 import type { TokenCipher } from './token-cipher';
 
 /**
@@ -42,6 +46,13 @@ export abstract class ConnectionStore {
   /** The connection an end user already has for this Airtable user, which connecting again renews. */
   abstract findOwned(endUserId: string, airtableUserId: string): Promise<Connection | undefined>;
   protected abstract read(id: string): Promise<StoredConnection | undefined>;
+
+  /** The stored connection a caller names by id; connection_not_found for a malformed or unknown id. */
+  async found(id: string): Promise<StoredConnection> {
+    const stored = CONNECTION_ID.test(id) ? await this.read(id) : undefined;
+    if (!stored) throw new AppError(ErrorCode.ConnectionNotFound);
+    return stored;
+  }
 
   /** With its tokens, for calls to Airtable. Tokens that fail to decrypt come back as reauth_required. */
   async get(id: string): Promise<Connection | undefined> {

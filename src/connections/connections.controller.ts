@@ -7,11 +7,10 @@ import { HttpExchange, type HttpRequest } from '../common/http-exchange';
 import { NoStore } from '../common/no-store.decorator';
 import { strictQuery } from '../common/strict-query';
 import { EventsService, connectionView } from '../events/events.service';
-import { ConnectionStore } from './connection.store';
+import { CONNECTION_ID, ConnectionStore } from './connection.store';
 import { ConnectionDto, ConnectionsPageDto } from './dto/connection.dto';
 
 const DEFAULT_PAGE = 100;
-const CONNECTION_ID = /^[A-Za-z0-9_-]{1,64}$/;
 
 /** The same view of a connection an event carries. */
 const view = (connection: Parameters<typeof connectionView>[0]) => connectionView(connection) as unknown as ConnectionDto;
@@ -57,9 +56,7 @@ export class ConnectionsController {
   @ApiOkResponse({ type: ConnectionDto })
   @ApiResponse({ status: 404, type: ErrorResponseDto, description: 'connection_not_found' })
   async get(@Param('id') id: string): Promise<ConnectionDto> {
-    const stored = CONNECTION_ID.test(id) ? await this.connections.load(id) : undefined;
-    if (!stored) throw new AppError(ErrorCode.ConnectionNotFound);
-    return view(stored.connection);
+    return view((await this.connections.found(id)).connection);
   }
 
   @Delete(':id')
@@ -69,8 +66,7 @@ export class ConnectionsController {
   @ApiNoContentResponse()
   @ApiResponse({ status: 404, type: ErrorResponseDto, description: 'connection_not_found' })
   async delete(@Param('id') id: string): Promise<void> {
-    const stored = CONNECTION_ID.test(id) ? await this.connections.load(id) : undefined;
-    if (!stored) throw new AppError(ErrorCode.ConnectionNotFound);
+    const stored = await this.connections.found(id);
     await this.connections.delete(id);
     await this.events.connection('connection.deleted', stored.connection);
   }

@@ -1,12 +1,9 @@
-import { createHash } from 'node:crypto';
 import type { Kysely } from 'kysely';
 import { Clock } from '../../common/clock';
-import { randomToken } from '../../common/random';
+import { randomToken, sha256Hex as hash } from '../../common/random';
 import { type ConnectLink, ConnectLinkStore } from '../../connect/connect-link.store';
 import { withinTime } from '../store-unavailable';
 import type { SqlSchema } from './sql-database';
-
-const hash = (token: string) => createHash('sha256').update(token).digest('hex');
 
 export class SqlConnectLinkStore extends ConnectLinkStore {
   constructor(
