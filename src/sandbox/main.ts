@@ -20,6 +20,7 @@ async function main(): Promise<void> {
   console.log(`  authorize: ${sandbox.url}/oauth2/v1/authorize`);
   console.log(`  token:     ${sandbox.url}/oauth2/v1/token`);
   console.log(`  Web API:   ${sandbox.url}/v0/...`);
+  console.log(`  webhooks:  ${sandbox.url}/v0/bases/{baseId}/webhooks`);
 }
 
 void main();

@@ -4,6 +4,10 @@ import type { Grant, GrantStore } from './sandbox-grants';
 import type { SandboxRequest } from './sandbox-http';
 import type { SandboxRateLimit } from './sandbox-rate-limit';
 
+/** Airtable's permission levels, each allowing what the ones before it allow. */
+const PERMISSION_LEVELS: ReadonlyArray<SandboxBase['permissionLevel']> = ['none', 'read', 'comment', 'edit', 'create'];
+const LEVEL_NEEDED = { read: 'read', write: 'edit', create: 'create' } as const;
+
 /**
  * The checks a Web API call passes, each a step of its own so that every route makes them in Airtable's
  * order: the token, then the base's rate limit, then the scope, then access to the base.
@@ -35,13 +39,13 @@ export class SandboxAccess {
     }
   }
 
-  /** A base the grant can see; `write` also needs the user to be allowed to edit it. */
-  base(grant: Grant, baseId: string, access: 'read' | 'write' = 'read'): SandboxBase {
+  /** A base the grant can see; `write` also needs the user to be allowed to edit it, `create` to be its creator. */
+  base(grant: Grant, baseId: string, access: 'read' | 'write' | 'create' = 'read'): SandboxBase {
     const base = this.bases.find((b) => b.id === baseId);
     if (!base || !grant.baseIds.includes(base.id) || base.permissionLevel === 'none') {
       throw new SandboxApiError(403, 'INVALID_PERMISSIONS_OR_MODEL_NOT_FOUND', 'Invalid permissions, or the requested model was not found.');
     }
-    if (access === 'write' && (base.permissionLevel === 'read' || base.permissionLevel === 'comment')) {
+    if (PERMISSION_LEVELS.indexOf(base.permissionLevel) < PERMISSION_LEVELS.indexOf(LEVEL_NEEDED[access])) {
       throw new SandboxApiError(403, 'INVALID_PERMISSIONS', 'You are not permitted to perform this operation.');
     }
     return base;

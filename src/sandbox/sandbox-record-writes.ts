@@ -6,6 +6,7 @@ import { linkedText, RecordOutput, type RecordJson } from './sandbox-record-outp
 import type { CellValue, SandboxRecord, SandboxRecordStore } from './sandbox-record-store';
 import { mergeFields, type UpdateInput, upsertTargets } from './sandbox-record-upsert';
 import { MAX_WRITE_RECORDS, plainObject, recordEntry, recordList, type WriteOptions, writeOptions } from './sandbox-write-body';
+import { TransactionBuilder, type TransactionListener } from './sandbox-write-transaction';
 
 export type UpdateMethod = 'PATCH' | 'PUT';
 
@@ -20,9 +21,13 @@ interface Planned {
 /**
  * Creates, updates, replaces and deletes records. A write is checked whole before anything changes:
  * one bad record or value fails the request and leaves the table (and its select choices) as it was.
+ * Each successful write is then reported to `onCommit` as one transaction (what webhooks watch).
  */
 export class SandboxRecordWrites {
-  constructor(private readonly store: SandboxRecordStore) {}
+  constructor(
+    private readonly store: SandboxRecordStore,
+    private readonly onCommit: TransactionListener = () => undefined,
+  ) {}
 
   /** `{records: [{fields}]}` answers `{records}`; a single `{fields}` answers one record. */
   create(base: SandboxBase, table: SandboxTable, body: unknown): unknown {
@@ -113,15 +118,29 @@ export class SandboxRecordWrites {
       const choices = (field.options ??= {}).choices ?? (field.options.choices = []);
       for (const name of names) choices.push({ id: freshId('sel'), name, color: choiceColor(choices.length) });
     }
+    const transaction = new TransactionBuilder(base);
+    const written = planned.map(({ existing, fields }) => {
+      if (!existing) {
+        const created = this.store.create(table.id, fields);
+        transaction.created(table, created);
+        return created;
+      }
+      const replaced = this.store.replace(table.id, existing.id, fields);
+      transaction.changed(table, existing, replaced);
+      return replaced;
+    });
+    this.report(transaction);
     const output = new RecordOutput(table, { returnFieldsByFieldId: options.returnFieldsByFieldId }, linkedText(this.store, base));
-    return planned.map(({ existing, fields }) =>
-      output.render(existing ? this.store.replace(table.id, existing.id, fields) : this.store.create(table.id, fields)),
-    );
+    return written.map((record) => output.render(record));
   }
 
   /** Deleted records also disappear from the link fields that pointed at them. */
   private remove(base: SandboxBase, table: SandboxTable, ids: string[]): void {
-    ids.forEach((id) => this.store.delete(table.id, id));
+    const transaction = new TransactionBuilder(base);
+    for (const id of ids) {
+      transaction.destroyed(table, this.store.get(table.id, id)!);
+      this.store.delete(table.id, id);
+    }
     const gone = new Set(ids);
     for (const other of base.tables) {
       for (const field of other.fields.filter((f) => f.options?.linkedTableId === table.id)) {
@@ -130,10 +149,16 @@ export class SandboxRecordWrites {
           if (!links?.some((id) => gone.has(id))) continue;
           const { [field.name]: _links, ...rest } = record.fields;
           const kept = links.filter((id) => !gone.has(id));
-          this.store.replace(other.id, record.id, kept.length > 0 ? { ...rest, [field.name]: kept } : rest);
+          transaction.changed(other, record, this.store.replace(other.id, record.id, kept.length > 0 ? { ...rest, [field.name]: kept } : rest));
         }
       }
     }
+    this.report(transaction);
+  }
+
+  private report(transaction: TransactionBuilder): void {
+    const built = transaction.build();
+    if (built) this.onCommit(built);
   }
 
   private context(base: SandboxBase, typecast: boolean): CellContext {

@@ -5,6 +5,7 @@ import { json, type SandboxRequest, type SandboxResponse } from './sandbox-http'
 import { cellOptionsFromParams, listQueryFromBody, listQueryFromParams } from './sandbox-list-query';
 import type { SandboxRecordReads } from './sandbox-record-reads';
 import type { SandboxRecordWrites, UpdateMethod } from './sandbox-record-writes';
+import { jsonBody, noQuery } from './sandbox-request-body';
 
 type Operation = (base: SandboxBase, table: SandboxTable) => unknown;
 
@@ -76,14 +77,6 @@ function writeBody(req: SandboxRequest): unknown {
   return jsonBody(req);
 }
 
-function jsonBody(req: SandboxRequest): unknown {
-  try {
-    return JSON.parse(req.body);
-  } catch {
-    throw new SandboxApiError(400, 'INVALID_REQUEST_UNKNOWN', 'The request body is not valid JSON.');
-  }
-}
-
 /** `DELETE ?records[]=rec...&records[]=...`: the only parameter a delete takes. */
 function deletedIds(query: URLSearchParams): string[] {
   const ids: string[] = [];
@@ -92,9 +85,4 @@ function deletedIds(query: URLSearchParams): string[] {
     ids.push(value);
   }
   return ids;
-}
-
-function noQuery(query: URLSearchParams): void {
-  const key = query.keys().next().value;
-  if (key !== undefined) throw invalidRequest(`Unknown parameter: ${key}`);
 }

@@ -29,6 +29,14 @@ export interface SandboxOptions {
   offsetTtlMs: number;
   /** At most this many list iterations are kept; past it, the least recently used one is dropped. */
   maxListIterations: number;
+  /** A webhook is disabled this long after its creation or last refresh (Airtable: 7 days for OAuth tokens). */
+  webhookTtlMs: number;
+  /** Webhook payloads older than this are dropped (Airtable: 7 days). */
+  payloadTtlMs: number;
+  /** The waits before each retry of a failed ping; after the last one the ping is given up. */
+  pingRetryDelaysMs: number[];
+  /** A ping without an answer in this time has failed. */
+  pingTimeoutMs: number;
 }
 
 /** Contacts is large enough to page through; the other tables are small. */
@@ -77,19 +85,30 @@ export function sandboxOptions(overrides: Partial<SandboxOptions> = {}): Sandbox
     rateLimitLockoutMs: 30_000,
     offsetTtlMs: 5 * 60_000,
     maxListIterations: 100,
+    webhookTtlMs: 7 * 24 * 60 * 60_000,
+    payloadTtlMs: 7 * 24 * 60 * 60_000,
+    pingRetryDelaysMs: [1_000, 5_000, 30_000, 2 * 60_000],
+    pingTimeoutMs: 10_000,
     ...overrides,
     tableSizes: { ...DEFAULT_TABLE_SIZES, ...overrides.tableSizes },
   };
 }
 
-/** SANDBOX_ACCESS_TOKEN_TTL_SECONDS / SANDBOX_REFRESH_TOKEN_TTL_SECONDS: watch refreshes happen in seconds. */
+/**
+ * SANDBOX_ACCESS_TOKEN_TTL_SECONDS, SANDBOX_REFRESH_TOKEN_TTL_SECONDS, SANDBOX_WEBHOOK_TTL_SECONDS:
+ * watch refreshes happen, and webhooks expire, in seconds rather than hours or days.
+ */
 export function sandboxLifetimes(env: Readonly<Record<string, string | undefined>>): Partial<SandboxOptions> {
-  const seconds = (name: string) => (env[name] ? Number(env[name]) * 1000 : undefined);
-  const lifetimes = {
-    accessTokenTtlMs: seconds('SANDBOX_ACCESS_TOKEN_TTL_SECONDS'),
-    refreshTokenTtlMs: seconds('SANDBOX_REFRESH_TOKEN_TTL_SECONDS'),
-  };
-  return Object.fromEntries(Object.entries(lifetimes).filter(([, value]) => value !== undefined));
+  const names = { accessTokenTtlMs: 'SANDBOX_ACCESS_TOKEN_TTL_SECONDS', refreshTokenTtlMs: 'SANDBOX_REFRESH_TOKEN_TTL_SECONDS', webhookTtlMs: 'SANDBOX_WEBHOOK_TTL_SECONDS' };
+  const lifetimes: Partial<SandboxOptions> = {};
+  for (const [option, name] of Object.entries(names) as Array<[keyof typeof names, string]>) {
+    const raw = env[name]?.trim();
+    if (!raw) continue;
+    const seconds = Number(raw);
+    if (!Number.isFinite(seconds) || seconds <= 0) throw new Error(`${name}: "${raw}" is not a positive number of seconds`);
+    lifetimes[option] = seconds * 1000;
+  }
+  return lifetimes;
 }
 
 /** SANDBOX_TABLE_SIZES=Contacts=50000,Deals=10: seeded records per table, by table name. */

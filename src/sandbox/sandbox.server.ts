@@ -15,6 +15,8 @@ import { SandboxRecordWrites } from './sandbox-record-writes';
 import { SandboxRecordsApi } from './sandbox-records';
 import { SandboxRecorder } from './sandbox-recorder';
 import { SandboxTokenEndpoint } from './sandbox-token';
+import { SandboxWebhooks } from './sandbox-webhooks';
+import { SandboxWebhooksApi } from './sandbox-webhooks-api';
 import { sandboxOptions, type SandboxOptions } from './sandbox.options';
 
 /** Room for a write of 10 records with long texts. */
@@ -24,6 +26,7 @@ const MAX_URL_LENGTH = 16_000;
 /** Node's default (16 KiB) would refuse a long URL with a 431 before the sandbox could answer it. */
 const MAX_HEADER_BYTES = 64 * 1024;
 const TABLES_PATH = /^\/v0\/meta\/bases\/([^/]+)\/tables$/;
+const WEBHOOKS_PREFIX = '/v0/bases/';
 
 /**
  * A local Airtable: OAuth authorize (with a consent screen), token endpoint and the Web API, following
@@ -37,8 +40,11 @@ export class AirtableSandbox {
   readonly recorder = new SandboxRecorder();
   /** Every table's records, e.g. for a test to read what a client wrote: `sandbox.records.all(tableId)`. */
   readonly records: SandboxRecordStore;
+  /** Every base's webhooks, with test controls: `all()`, `expire(id)`, `pausePings(paused)`, `pings`. */
+  readonly webhooks: SandboxWebhooks;
   readonly api: SandboxApi;
   private readonly recordsApi: SandboxRecordsApi;
+  private readonly webhooksApi: SandboxWebhooksApi;
   private readonly authorizeEndpoint: SandboxAuthorizeEndpoint;
   private readonly tokenEndpoint: SandboxTokenEndpoint;
   private server?: Server;
@@ -53,7 +59,10 @@ export class AirtableSandbox {
     this.api = new SandboxApi(this.options, access, this.user, this.bases);
     this.records = new SandboxRecordStore(this.bases, this.options.tableSizes);
     const iterations = new ListIterations(this.options.offsetTtlMs, this.options.maxListIterations);
-    this.recordsApi = new SandboxRecordsApi(access, new SandboxRecordReads(this.records, iterations), new SandboxRecordWrites(this.records));
+    this.webhooks = new SandboxWebhooks(this.options, this.user, this.records);
+    const writes = new SandboxRecordWrites(this.records, (transaction) => this.webhooks.record(transaction));
+    this.recordsApi = new SandboxRecordsApi(access, new SandboxRecordReads(this.records, iterations), writes);
+    this.webhooksApi = new SandboxWebhooksApi(access, this.webhooks);
   }
 
   get url(): string {
@@ -72,6 +81,7 @@ export class AirtableSandbox {
   }
 
   async close(): Promise<void> {
+    this.webhooks.close();
     const server = this.server;
     if (!server) return;
     server.closeAllConnections();
@@ -92,6 +102,10 @@ export class AirtableSandbox {
         return this.api.whoami(req);
       case 'GET /v0/meta/bases':
         return this.api.listBases(req);
+    }
+    // Before the records routes, which would take `bases` for a base id.
+    if (req.path.startsWith(WEBHOOKS_PREFIX)) {
+      return this.webhooksApi.route(req, req.path.slice(WEBHOOKS_PREFIX.length).split('/')) ?? json(404, { error: 'NOT_FOUND' });
     }
     const recordsRoute = req.path.startsWith('/v0/') && !req.path.startsWith('/v0/meta/');
     return (recordsRoute ? this.recordsApi.route(req, req.path.slice(4).split('/')) : undefined) ?? json(404, { error: 'NOT_FOUND' });
