@@ -201,13 +201,18 @@ await database?.drop().catch((error) => console.error(`Could not drop the benchm
 
 // Records run alone, on a machine no other benchmark server loads any more.
 console.error('Records: export and create against the base limit...');
-const recordsTable = await new Promise((resolve, reject) => {
-  const child = spawn(process.execPath, [join(ROOT, 'bench', 'records.mjs'), ...process.argv.slice(2)], { stdio: ['ignore', 'pipe', 'inherit'] });
-  let out = '';
-  child.stdout.on('data', (chunk) => (out += chunk));
-  child.on('exit', (code) => (code === 0 ? resolve(out.trim()) : reject(new Error(`The records benchmark exited with ${code}`))));
-});
-const table = `${lines.join('\n')}\n\n${recordsTable}`;
+/** Runs one of the benchmarks that start servers of their own; resolves with the table it prints. */
+const runAlone = (name) =>
+  new Promise((resolve, reject) => {
+    const child = spawn(process.execPath, [join(ROOT, 'bench', `${name}.mjs`), ...process.argv.slice(2)], { stdio: ['ignore', 'pipe', 'inherit'] });
+    let out = '';
+    child.stdout.on('data', (chunk) => (out += chunk));
+    child.on('exit', (code) => (code === 0 ? resolve(out.trim()) : reject(new Error(`The ${name} benchmark exited with ${code}`))));
+  });
+const recordsTable = await runAlone('records');
+console.error('Webhooks: from a record write to its event...');
+const webhooksTable = await runAlone('webhooks');
+const table = `${lines.join('\n')}\n\n${recordsTable}\n\n${webhooksTable}`;
 console.log(table);
 
 if (!SMOKE) {

@@ -14,6 +14,7 @@ import { MetricsModule } from './metrics/metrics.module';
 import { PagesModule } from './pages/pages.module';
 import { RecordsModule } from './records/records.module';
 import { StorageModule } from './storage/storage.module';
+import { WebhooksModule } from './webhooks/webhooks.module';
 
 @Module({
   imports: [
@@ -24,6 +25,7 @@ import { StorageModule } from './storage/storage.module';
     MeModule,
     BasesModule,
     RecordsModule,
+    WebhooksModule,
     PagesModule,
     HealthModule,
     MetricsModule,

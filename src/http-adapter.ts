@@ -4,6 +4,13 @@ import { FastifyAdapter } from '@nestjs/platform-fastify';
 import type { HttpConfig } from './config/http.config';
 
 /**
+ * Options every application gets with its adapter. The raw JSON body is kept (`req.rawBody`): a
+ * webhook notification's MAC is over its exact bytes. Express takes it from the parser above, Fastify
+ * from this option.
+ */
+export const APP_OPTIONS = { rawBody: true } as const;
+
+/**
  * The HTTP adapter, chosen before the application exists: Express by default, Fastify with
  * HTTP_ADAPTER=fastify. TRUST_PROXY (whose X-Forwarded-For names the client) is given to either.
  */
@@ -11,8 +18,8 @@ export function createHttpAdapter({ adapter, trustProxy, maxBodyBytes }: HttpCon
   // On shutdown, close kept-alive connections too instead of waiting for clients to drop them.
   if (adapter === 'fastify') return new FastifyAdapter({ trustProxy, forceCloseConnections: true, bodyLimit: maxBodyBytes });
   const express = new ExpressAdapter();
-  // Registered before Nest's defaults, which it then leaves out: the same limit as Fastify's.
-  express.useBodyParser('json', false, { limit: maxBodyBytes });
+  // Registered before Nest's defaults, which it then leaves out: the same limit as Fastify's, the raw body kept.
+  express.useBodyParser('json', true, { limit: maxBodyBytes });
   express.useBodyParser('urlencoded', false, { limit: maxBodyBytes, extended: true });
   express.set('trust proxy', trustProxy);
   // Pages and JSON here are per user and sent with no-store, so an ETag is never used; Express would

@@ -5,7 +5,7 @@ import { AppModule } from './app.module';
 import { configureApp } from './app.setup';
 import { loadConfig, processEnvironment } from './config/config';
 import { ConfigError } from './config/config-error';
-import { createHttpAdapter } from './http-adapter';
+import { APP_OPTIONS, createHttpAdapter } from './http-adapter';
 import { startSandboxMode } from './config/sandbox-mode';
 import { API_SCOPES } from './api-keys/api-key';
 import { ApiKeyStore } from './api-keys/api-key.store';
@@ -14,7 +14,7 @@ async function bootstrap(): Promise<void> {
   const env = processEnvironment();
   const sandboxMode = await startSandboxMode(env);
   const config = loadConfig({ ...env, ...sandboxMode?.settings });
-  const app = await NestFactory.create(AppModule.forRoot(config), createHttpAdapter(config.http), { bufferLogs: true });
+  const app = await NestFactory.create(AppModule.forRoot(config), createHttpAdapter(config.http), { ...APP_OPTIONS, bufferLogs: true });
   app.useLogger(app.get(Logger));
   app.enableShutdownHooks();
   configureApp(app);

@@ -1,20 +1,13 @@
-import { execFileSync } from 'node:child_process';
-import { join } from 'node:path';
 import request from 'supertest';
 import type { Kysely } from 'kysely';
 import { ApiKeyStore } from '../src/api-keys/api-key.store';
 import type { SqlSchema } from '../src/storage/sql/sql-database';
 import { SQL_DATABASE } from '../src/storage/sql/sql.providers';
 import { TestBrowser } from './support/browser';
-import { buildService, SERVICE_BUILD } from './support/service-process';
+import { buildService, cli } from './support/service-process';
 import { type Stack, startStack, tempDatabase } from './support/stack';
 
 const CRM = 'appSandboxCRM0001';
-
-/** The CLI as a user runs it (`npm run cli -- ...`), built, against this database file. */
-function cli(databasePath: string, ...args: string[]): string {
-  return execFileSync(process.execPath, [join(SERVICE_BUILD, 'cli.js'), ...args], { env: { PATH: process.env.PATH ?? '', DATABASE_PATH: databasePath }, encoding: 'utf8' });
-}
 
 describe('The backend API', () => {
   const path = tempDatabase();

@@ -93,7 +93,9 @@ export class AirtableHttp {
     );
     let body: unknown;
     try {
-      body = await response.json();
+      // Some answers (a deleted webhook) may come with no body at all: that is an empty object.
+      const text = await response.text();
+      body = text === '' && response.status === 200 ? {} : JSON.parse(text);
     } catch {
       if (response.status === 200) throw invalidResponse();
     }
@@ -104,6 +106,7 @@ export class AirtableHttp {
 /** A bounded label for a call: the route's shape, never an id. */
 function endpointOf({ method = 'GET', path }: AirtableCall): string {
   if (path[0] === 'meta') return path.length === 4 ? 'meta/bases/tables' : `meta/${path[1]}`;
+  if (path[0] === 'bases') return `${method} webhooks${path.length === 5 ? `/${path[4]}` : path.length === 4 ? '/one' : ''}`;
   if (path[2] === 'listRecords') return 'records/listRecords';
   return `${method} records${path.length === 3 ? '/one' : ''}`;
 }

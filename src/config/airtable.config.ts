@@ -1,6 +1,6 @@
 import { configNamespace } from './config-namespace';
 
-const DEFAULT_SCOPES = 'data.records:read data.records:write schema.bases:read user.email:read';
+export const DEFAULT_SCOPES = 'data.records:read data.records:write schema.bases:read user.email:read';
 
 export const airtableConfig = configNamespace('airtable', (env) => {
   const authorizeUrl = env.url('AIRTABLE_AUTHORIZE_URL', 'https://airtable.com/oauth2/v1/authorize');

@@ -11,9 +11,10 @@ import { httpConfig } from './http.config';
 import { recordsConfig } from './records.config';
 import { redisConfig } from './redis.config';
 import { tokensConfig } from './tokens.config';
+import { webhooksConfig, type WebhooksConfig } from './webhooks.config';
 
 /** Every namespace, in the order its problems are listed. */
-export const CONFIG_NAMESPACES = [appConfig, httpConfig, airtableConfig, authConfig, connectConfig, eventsConfig, tokensConfig, recordsConfig, databaseConfig, redisConfig] as const;
+export const CONFIG_NAMESPACES = [appConfig, httpConfig, airtableConfig, authConfig, connectConfig, eventsConfig, webhooksConfig, tokensConfig, recordsConfig, databaseConfig, redisConfig] as const;
 
 export interface Config {
   app: ReturnType<typeof appConfig>;
@@ -22,6 +23,7 @@ export interface Config {
   auth: ReturnType<typeof authConfig>;
   connect: ReturnType<typeof connectConfig>;
   events: ReturnType<typeof eventsConfig>;
+  webhooks: WebhooksConfig;
   tokens: ReturnType<typeof tokensConfig>;
   records: ReturnType<typeof recordsConfig>;
   database: ReturnType<typeof databaseConfig>;
@@ -36,15 +38,18 @@ export function loadConfig(env: Environment): Config {
   const reader = new EnvReader(env);
   const app = appConfig(reader);
   const http = httpConfig(reader);
+  const airtable = airtableConfig(reader);
+  const webhooks = webhooksConfig(reader);
   const config: Config = {
     app,
     // "::" accepts IPv4 and IPv6 on every interface. With generated secrets and an emulated Airtable,
     // sandbox mode is reachable from this machine only unless HOST says otherwise.
     http: { ...http, host: http.host || (app.sandbox ? '127.0.0.1' : '::') },
-    airtable: airtableConfig(reader),
+    airtable,
     auth: authConfig(reader),
     connect: connectConfig(reader),
     events: eventsConfig(reader),
+    webhooks: { ...webhooks, publicUrl: webhooks.publicUrl ?? airtable.redirectUri.origin },
     tokens: tokensConfig(reader),
     records: recordsConfig(reader),
     database: databaseConfig(reader),

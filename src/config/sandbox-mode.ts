@@ -1,6 +1,7 @@
 import { randomToken } from '../common/random';
 import { type AirtableSandbox, startSandbox } from '../sandbox/sandbox.server';
 import { ALL_SCOPES, SANDBOX_CLIENT_ID, sandboxLifetimes, sandboxTableSizes } from '../sandbox/sandbox.options';
+import { DEFAULT_SCOPES } from './airtable.config';
 import { ConfigError } from './config-error';
 import type { Environment } from './env-reader';
 
@@ -69,6 +70,8 @@ export async function startSandboxMode(env: Environment): Promise<SandboxMode | 
     TOKEN_ENCRYPTION_KEY: env.TOKEN_ENCRYPTION_KEY || randomToken(),
     // The sandbox forgets its grants when it stops, so by default the service's store does too.
     DATABASE_PATH: env.DATABASE_PATH || ':memory:',
+    // The sandbox enables every scope, so the demo can make webhooks too.
+    AIRTABLE_SCOPES: env.AIRTABLE_SCOPES || `${DEFAULT_SCOPES} webhook:manage`,
   };
   return { sandbox, reason, settings };
 }

@@ -3,7 +3,7 @@ import { randomToken } from '../common/random';
 import { Clock } from '../common/clock';
 import { eventsConfig, type EventsConfig } from '../config/events.config';
 import type { Connection } from '../connections/connection.store';
-import { type AppEvent, OutboxStore } from './outbox.store';
+import { type AppEvent, type ConnectionEventType, OutboxStore } from './outbox.store';
 
 /** What a receiver learns of a connection: who and what, never its tokens. */
 export function connectionView(connection: Connection): Record<string, unknown> {
@@ -28,9 +28,21 @@ export class EventsService {
     @Inject(eventsConfig.KEY) private readonly config: EventsConfig,
   ) {}
 
-  async connection(type: AppEvent['type'], connection: Connection): Promise<void> {
-    if (!this.config.url) return;
-    const event: AppEvent = { id: `evt_${randomToken().slice(0, 24)}`, type, createdAt: new Date(this.clock.now()).toISOString(), data: connectionView(connection) };
-    await this.outbox.enqueue(connection.id, event);
+  get enabled(): boolean {
+    return this.config.url !== undefined;
+  }
+
+  async connection(type: ConnectionEventType, connection: Connection): Promise<void> {
+    const event = this.event(type, connectionView(connection));
+    if (event) await this.outbox.enqueue(connection.id, event);
+  }
+
+  /**
+   * An event for a store to keep together with the change it tells of, in one transaction; undefined
+   * when events are off. `id` is given when a repeat of the same change must carry the same id.
+   */
+  event(type: AppEvent['type'], data: Record<string, unknown>, id = `evt_${randomToken().slice(0, 24)}`): AppEvent | undefined {
+    if (!this.enabled) return undefined;
+    return { id, type, createdAt: new Date(this.clock.now()).toISOString(), data };
   }
 }

@@ -1,7 +1,9 @@
+export type ConnectionEventType = 'connection.created' | 'connection.updated' | 'connection.reauth_required' | 'connection.deleted';
+
 /** An event as the receiver gets it. */
 export interface AppEvent {
   id: string;
-  type: 'connection.created' | 'connection.updated' | 'connection.reauth_required' | 'connection.deleted';
+  type: ConnectionEventType | 'airtable.changes' | 'webhook.expired';
   createdAt: string;
   data: Record<string, unknown>;
 }

@@ -20,6 +20,10 @@ export class Metrics {
   readonly pacerRefused = new Counter({ name: 'airtable_pacer_refused_total', help: 'Calls refused locally (queue too long, or the base locked out), per base', labelNames: ['base'], registers: [this.registry] });
   readonly refreshes = new Counter({ name: 'token_refreshes_total', help: 'Token refreshes by outcome', labelNames: ['outcome'], registers: [this.registry] });
 
+  readonly webhookPings = new Counter({ name: 'webhook_pings_total', help: "Airtable's webhook notifications, by result (accepted, refused)", labelNames: ['result'], registers: [this.registry] });
+  readonly webhookPayloads = new Counter({ name: 'webhook_payloads_forwarded_total', help: 'Webhook payloads read from Airtable and put in the outbox', registers: [this.registry] });
+  readonly webhookRefreshes = new Counter({ name: 'webhook_refreshes_total', help: 'Webhook refreshes by outcome (refreshed, failed, expired)', labelNames: ['outcome'], registers: [this.registry] });
+
   constructor(outbox: OutboxStore) {
     collectDefaultMetrics({ register: this.registry });
     let depth: { count: number; oldestCreatedAt?: number } | undefined;

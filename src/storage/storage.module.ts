@@ -4,6 +4,7 @@ import { BasePacer } from '../airtable/base-pacer';
 import { DistributedLock } from '../common/distributed-lock';
 import type { Config } from '../config/config';
 import { ConnectionStore } from '../connections/connection.store';
+import { WebhookStore } from '../webhooks/webhook.store';
 import { ApiKeyStore } from '../api-keys/api-key.store';
 import { ConnectLinkStore } from '../connect/connect-link.store';
 import { OutboxStore } from '../events/outbox.store';
@@ -35,7 +36,7 @@ export class StorageModule implements OnApplicationShutdown {
     return {
       module: StorageModule,
       providers: [...sqlProviders(config), ...(config.redis.url ? redisProviders(config) : memoryProviders(config)), probes],
-      exports: [ConnectionStore, SessionStore, IdempotencyStore, ApiKeyStore, ConnectLinkStore, OutboxStore, PENDING_LOGINS, SCHEMA_CACHE, THROTTLER_STORAGE, BasePacer, DistributedLock, STORE_PROBES],
+      exports: [ConnectionStore, SessionStore, IdempotencyStore, ApiKeyStore, ConnectLinkStore, OutboxStore, WebhookStore, PENDING_LOGINS, SCHEMA_CACHE, THROTTLER_STORAGE, BasePacer, DistributedLock, STORE_PROBES],
     };
   }
 

@@ -16,6 +16,11 @@ export function buildService(): void {
   });
 }
 
+/** The CLI as a user runs it (`npm run cli -- ...`), built, against this database file. */
+export function cli(databasePath: string, ...args: string[]): string {
+  return execFileSync(process.execPath, [join(SERVICE_BUILD, 'cli.js'), ...args], { env: { PATH: process.env.PATH ?? '', DATABASE_PATH: databasePath }, encoding: 'utf8' });
+}
+
 /** The built service as a real process, as `npm run start:prod` runs it. */
 export class ServiceProcess {
   private child?: ChildProcess;

@@ -6,7 +6,7 @@ import { join } from 'node:path';
 import { Test } from '@nestjs/testing';
 import { AppModule } from '../../src/app.module';
 import { configureApp } from '../../src/app.setup';
-import { createHttpAdapter } from '../../src/http-adapter';
+import { APP_OPTIONS, createHttpAdapter } from '../../src/http-adapter';
 import { sandboxEnv } from '../../src/config/sandbox-mode';
 import { type AirtableSandbox, startSandbox } from '../../src/sandbox/sandbox.server';
 import { testConfig } from './config';
@@ -70,7 +70,7 @@ async function startStackOn(port: number, options: StackOptions): Promise<Stack>
     ...options.env,
   });
   const moduleRef = await Test.createTestingModule({ imports: [AppModule.forRoot(config)] }).compile();
-  const app = moduleRef.createNestApplication(createHttpAdapter(config.http), { logger: false });
+  const app = moduleRef.createNestApplication(createHttpAdapter(config.http), { ...APP_OPTIONS, logger: false });
   configureApp(app);
   const close = async () => {
     await app.close();

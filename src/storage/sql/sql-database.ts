@@ -82,6 +82,29 @@ export interface OutboxDispatcherTable {
   lease_until: number;
 }
 
+export interface WebhooksTable {
+  /** The service's own id (`whk_...`), also in the notification URL Airtable pings. */
+  id: string;
+  airtable_id: string;
+  connection_id: string;
+  base_id: string;
+  /** Airtable's specification object, as JSON. */
+  specification: string;
+  /** AES-256-GCM sealed macSecretBase64, with the webhook id as associated data. */
+  mac_secret: string;
+  /** The next payload cursor to read: it moves only together with the event that carries the payloads. */
+  cursor: number;
+  status: 'active' | 'expired';
+  expires_at: number;
+  /** The last valid ping, and the start of the last fetch that read everything: a ping after it means a fetch is due. */
+  pinged_at: number;
+  fetched_at: number;
+  /** The instance fetching its payloads, until when: one at a time per webhook. */
+  lease_owner: string | null;
+  lease_until: number;
+  created_at: number;
+}
+
 export interface SqlSchema {
   connections: ConnectionsTable;
   sessions: SessionsTable;
@@ -90,6 +113,7 @@ export interface SqlSchema {
   connect_links: ConnectLinksTable;
   outbox_events: OutboxEventsTable;
   outbox_dispatcher: OutboxDispatcherTable;
+  webhooks: WebhooksTable;
 }
 
 export interface SqlDatabaseOptions {

@@ -13,7 +13,7 @@ import { openSqlDatabase, type SqlSchema } from './sql-database';
 import { migrateToLatest } from './sql-migrations';
 import { SqlSessionStore } from './sql-session.store';
 
-const ALL = ['001-connections-and-sessions', '002-idempotency-keys', '003-api-keys', '004-connect-links', '005-outbox'];
+const ALL = ['001-connections-and-sessions', '002-idempotency-keys', '003-api-keys', '004-connect-links', '005-outbox', '006-webhooks'];
 const FIRST = ALL[0];
 const FIXTURE = join(__dirname, '../../../test/fixtures/store-v0.sqlite');
 const recorded = JSON.parse(readFileSync(join(__dirname, '../../../test/fixtures/store-v0.json'), 'utf8')) as {

@@ -4,6 +4,7 @@ import { idempotencyKeys } from './migrations/002-idempotency-keys';
 import { apiKeys } from './migrations/003-api-keys';
 import { connectLinks } from './migrations/004-connect-links';
 import { outbox } from './migrations/005-outbox';
+import { webhooks } from './migrations/006-webhooks';
 import type { SqlSchema } from './sql-database';
 
 /** Listed here rather than read from a folder: the build output does not keep the source layout. */
@@ -13,6 +14,7 @@ const MIGRATIONS: Record<string, Migration> = {
   '003-api-keys': apiKeys,
   '004-connect-links': connectLinks,
   '005-outbox': outbox,
+  '006-webhooks': webhooks,
 };
 
 const provider: MigrationProvider = { getMigrations: async () => MIGRATIONS };

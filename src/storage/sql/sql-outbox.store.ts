@@ -2,11 +2,20 @@ import type { Kysely } from 'kysely';
 import { Clock } from '../../common/clock';
 import { type AppEvent, OutboxStore, type PendingEvent } from '../../events/outbox.store';
 import { withinTime } from '../store-unavailable';
-import type { SqlSchema } from './sql-database';
+import type { OutboxEventsTable, SqlSchema } from './sql-database';
+
+let counter = 0;
+
+/**
+ * An event's outbox row. Also written by other stores inside their own transactions, so that a
+ * state change and its event are stored together or not at all.
+ */
+export function outboxRow(connectionId: string, event: AppEvent, now: number): OutboxEventsTable {
+  counter = (counter + 1) % 1000;
+  return { id: event.id, seq: now * 1000 + counter, connection_id: connectionId, body: JSON.stringify(event), attempts: 0, next_attempt_at: now, created_at: now };
+}
 
 export class SqlOutboxStore extends OutboxStore {
-  private counter = 0;
-
   constructor(
     private readonly db: Kysely<SqlSchema>,
     private readonly clock: Clock,
@@ -16,10 +25,7 @@ export class SqlOutboxStore extends OutboxStore {
   }
 
   async enqueue(connectionId: string, event: AppEvent): Promise<void> {
-    const now = this.clock.now();
-    this.counter = (this.counter + 1) % 1000;
-    const row = { id: event.id, seq: now * 1000 + this.counter, connection_id: connectionId, body: JSON.stringify(event), attempts: 0, next_attempt_at: now, created_at: now };
-    await withinTime(this.db.insertInto('outbox_events').values(row).execute(), this.timeoutMs);
+    await withinTime(this.db.insertInto('outbox_events').values(outboxRow(connectionId, event, this.clock.now())).execute(), this.timeoutMs);
   }
 
   async takeTurn(owner: string, leaseMs: number): Promise<boolean> {

@@ -19,12 +19,14 @@ import { ConnectLinkStore } from '../../connect/connect-link.store';
 import { SqlConnectLinkStore } from './sql-connect-link.store';
 import { OutboxStore } from '../../events/outbox.store';
 import { SqlOutboxStore } from './sql-outbox.store';
+import { WebhookStore } from '../../webhooks/webhook.store';
+import { SqlWebhookStore } from './sql-webhook.store';
 
 export const SQL_DATABASE = Symbol('SQL_DATABASE');
 
 type ClockedSqlStore = new (db: Kysely<SqlSchema>, clock: Clock, timeoutMs: number) => object;
 
-/** Durable state (connections, sessions, idempotency keys, API keys, connect links, the event outbox) in PostgreSQL or SQLite, migrated to the latest schema at start. */
+/** Durable state (connections, sessions, idempotency keys, API keys, connect links, the event outbox, webhooks) in PostgreSQL or SQLite, migrated to the latest schema at start. */
 export function sqlProviders(config: Config): Provider[] {
   const { url, path, timeoutMs } = config.database;
   if (config.redis.url && !url) {
@@ -49,6 +51,11 @@ export function sqlProviders(config: Config): Provider[] {
       provide: SessionStore,
       inject: [SQL_DATABASE, Clock],
       useFactory: (db: Kysely<SqlSchema>, clock: Clock) => new SqlSessionStore(db, config.app, { timeoutMs, clock }),
+    },
+    {
+      provide: WebhookStore,
+      inject: [SQL_DATABASE, TokenCipher, Clock],
+      useFactory: (db: Kysely<SqlSchema>, cipher: TokenCipher, clock: Clock) => new SqlWebhookStore(db, cipher, clock, timeoutMs),
     },
     // The stores that need only the database, the clock and the timeout.
     ...[

@@ -1,0 +1,92 @@
+import { Inject, Injectable, Logger } from '@nestjs/common';
+import { AirtableWebhooksClient } from '../airtable/airtable-webhooks.client';
+import { AppError, ErrorCode } from '../common/app-error';
+import { Clock } from '../common/clock';
+import { randomToken, sha256Hex } from '../common/random';
+import { webhooksConfig, type WebhooksConfig } from '../config/webhooks.config';
+import { ConnectionStore } from '../connections/connection.store';
+import { TokenService } from '../connections/token.service';
+import { EventsService } from '../events/events.service';
+import { OutboxDispatcher } from '../events/outbox-dispatcher.service';
+import { Metrics } from '../metrics/metrics';
+import { changesView } from './webhook-views';
+import { WebhookStore } from './webhook.store';
+import { WebhooksService } from './webhooks.service';
+
+/** Pages read in one run; a webhook with more is read on (it stays due) in the next. */
+const MAX_PAGES_PER_RUN = 20;
+
+/**
+ * Reads a webhook's new payloads from its stored cursor and forwards them as `airtable.changes`
+ * events. One instance at a time per webhook (a lease row); each page's event and the cursor past
+ * it are stored in one transaction, so a crash at any point forwards a page once or, later, again
+ * under the same event id, never loses one.
+ */
+@Injectable()
+export class WebhookFetcher {
+  private readonly logger = new Logger(WebhookFetcher.name);
+  private readonly owner = randomToken();
+  private readonly running = new Map<string, Promise<void>>();
+
+  constructor(
+    private readonly store: WebhookStore,
+    private readonly connections: ConnectionStore,
+    private readonly tokens: TokenService,
+    private readonly client: AirtableWebhooksClient,
+    private readonly events: EventsService,
+    private readonly dispatcher: OutboxDispatcher,
+    private readonly webhooks: WebhooksService,
+    private readonly clock: Clock,
+    private readonly metrics: Metrics,
+    @Inject(webhooksConfig.KEY) private readonly config: WebhooksConfig,
+  ) {}
+
+  /** Reads everything new of one webhook; calls for a webhook already being read here share that run. */
+  fetch(webhookId: string): Promise<void> {
+    let run = this.running.get(webhookId);
+    if (!run) {
+      run = this.run(webhookId)
+        .catch((error: unknown) => this.logger.warn(`Reading the payloads of webhook ${webhookId} failed (${error instanceof AppError ? error.code : 'unexpected error'}); it is read again later`))
+        .finally(() => this.running.delete(webhookId));
+      this.running.set(webhookId, run);
+    }
+    return run;
+  }
+
+  private async run(webhookId: string): Promise<void> {
+    // With no receiver the payloads stay at Airtable (kept 7 days) rather than being read into nothing.
+    if (!this.events.enabled) return;
+    const startedAt = this.clock.now();
+    let webhook = await this.store.lease(webhookId, this.owner, this.config.fetchLeaseMs);
+    if (!webhook) return;
+    let readAll = false;
+    try {
+      const stored = await this.connections.load(webhook.connectionId);
+      if (!stored || stored.connection.status !== 'active') return;
+      for (let page = 0; page < MAX_PAGES_PER_RUN && webhook; page++) {
+        const { cursor } = webhook;
+        const next = await this.tokens.withAccessToken(stored, (token) => this.client.payloads(token, webhook!.baseId, webhook!.airtableId, cursor));
+        if (next.payloads.length > 0 || next.cursor !== cursor) {
+          // The id follows from the webhook and the cursor: whoever forwards this page, it is the same event.
+          const event = next.payloads.length > 0 ? this.events.event('airtable.changes', changesView(webhook, stored.connection, cursor, next), `evt_${sha256Hex(`${webhook.id}:${cursor}`).slice(0, 24)}`) : undefined;
+          if (!(await this.store.advance(webhook.id, this.owner, cursor, next.cursor, event))) return;
+          this.metrics.webhookPayloads.inc(next.payloads.length);
+          // Delivered now rather than at the dispatcher's next poll.
+          if (event) void this.dispatcher.runOnce();
+        }
+        if (!next.mightHaveMore) {
+          readAll = true;
+          return;
+        }
+        // Extends the lease for the next page, and reads the cursor as stored.
+        webhook = await this.store.lease(webhookId, this.owner, this.config.fetchLeaseMs);
+      }
+    } catch (error) {
+      // Airtable no longer has it: nothing will come any more, and the app must hear so.
+      if (error instanceof AppError && error.code === ErrorCode.NotFound && webhook) return await this.webhooks.expire(webhook, 'gone');
+      throw error;
+    } finally {
+      await this.store.release(webhookId, this.owner, readAll ? startedAt : undefined).catch(() => undefined);
+    }
+  }
+}

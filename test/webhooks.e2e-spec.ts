@@ -1,0 +1,274 @@
+import { createHmac } from 'node:crypto';
+import request from 'supertest';
+import { API_SCOPES } from '../src/api-keys/api-key';
+import { ApiKeyStore } from '../src/api-keys/api-key.store';
+import { DEFAULT_SCOPES } from '../src/config/airtable.config';
+import type { AirtableSandbox } from '../src/sandbox/sandbox.server';
+import { TestBrowser } from './support/browser';
+import { buildService, cli, type RunningService, startServiceProcess } from './support/service-process';
+import { EventReceiver, type ReceivedEvent, verifySignature } from './support/event-receiver';
+import { deleteKeys, REDIS_URL, testPrefix } from './support/redis';
+import { type Stack, stacksClosedAfterEach, tempDatabase } from './support/stack';
+
+const CRM = 'appSandboxCRM0001';
+const SECRET = 'an-events-secret-of-at-least-32-characters';
+const WITH_WEBHOOKS = `${DEFAULT_SCOPES} webhook:manage`;
+const SPEC = { options: { filters: { dataTypes: ['tableData'] } } };
+/** Fast events and a fast upkeep job; quiet webhooks are not read unless a test says so. */
+const FAST = { EVENTS_SECRET: SECRET, EVENTS_POLL_MS: '50', EVENTS_RETRY_BASE_MS: '50', EVENTS_TIMEOUT_MS: '1000', WEBHOOKS_JOB_INTERVAL_MS: '100', AIRTABLE_SCOPES: WITH_WEBHOOKS };
+const SANDBOX = { pingRetryDelaysMs: [100, 200, 400] };
+
+interface Changes {
+  connectionId: string;
+  baseId: string;
+  webhookId: string;
+  cursor: number;
+  nextCursor: number;
+  payloads: Array<{ changedTablesById: Record<string, { createdRecordsById?: Record<string, unknown> }> }>;
+}
+
+/** The ids of every record created in `changes` events, once per appearance. */
+function createdIds(deliveries: ReceivedEvent[]): string[] {
+  return deliveries
+    .filter((d) => d.event.type === 'airtable.changes')
+    .flatMap((d) => (d.event.data as unknown as Changes).payloads)
+    .flatMap((payload) => Object.values(payload.changedTablesById).flatMap((table) => Object.keys(table.createdRecordsById ?? {})));
+}
+
+function contactsTableId(sandbox: AirtableSandbox): string {
+  return sandbox.bases.find((b) => b.id === CRM)!.tables.find((t) => t.name === 'Contacts')!.id;
+}
+
+/** A signed-in connection on `stack` and an API key for it. */
+async function connected(stack: Stack): Promise<{ key: string; connectionId: string }> {
+  const { secret: key } = await stack.app.get(ApiKeyStore).create('webhooks test', [...API_SCOPES]);
+  const ids = async () => (await request(stack.origin).get('/api/connections').set('Authorization', `Bearer ${key}`).expect(200)).body.connections.map((c: { id: string }) => c.id) as string[];
+  const before = await ids();
+  expect((await new TestBrowser(stack).signIn()).status).toBe(303);
+  return { key, connectionId: (await ids()).find((id) => !before.includes(id))! };
+}
+
+function client(stack: Stack, key: string, connectionId: string) {
+  const api = request(stack.origin);
+  const auth = { Authorization: `Bearer ${key}` };
+  return {
+    createWebhook: (body: unknown = { specification: SPEC }) => api.post(`/api/connections/${connectionId}/bases/${CRM}/webhooks`).set(auth).send(body as object),
+    listWebhooks: () => api.get(`/api/connections/${connectionId}/webhooks`).set(auth),
+    deleteWebhook: (id: string) => api.delete(`/api/connections/${connectionId}/webhooks/${id}`).set(auth),
+    createContact: (name: string) =>
+      api.post(`/api/connections/${connectionId}/bases/${CRM}/tables/Contacts/records`).set(auth).send({ records: [{ fields: { Name: name } }] }).expect(200),
+  };
+}
+
+describe('Airtable webhooks', () => {
+  const start = stacksClosedAfterEach();
+  let receiver: EventReceiver;
+
+  beforeEach(async () => {
+    receiver = await new EventReceiver().listen();
+  });
+  afterEach(() => receiver.close());
+
+  async function setUp(env: Record<string, string> = {}, sandbox: object = {}) {
+    const stack = await start({ env: { ...FAST, EVENTS_URL: receiver.url, ...env }, sandbox: { ...SANDBOX, ...sandbox } });
+    const { key, connectionId } = await connected(stack);
+    return { stack, connectionId, api: client(stack, key, connectionId) };
+  }
+
+  it('forwards a record written through the service to the app as a signed airtable.changes event', async () => {
+    const { stack, connectionId, api } = await setUp();
+    const created = await api.createWebhook().expect(201);
+    expect(created.body).toEqual(
+      expect.objectContaining({ id: expect.stringMatching(/^whk_/), airtableWebhookId: expect.stringMatching(/^ach/), baseId: CRM, connectionId, status: 'active', expiresAt: expect.any(String) }),
+    );
+    expect(JSON.stringify(created.body)).not.toMatch(/macSecret/i);
+    const [atSandbox] = stack.sandbox.webhooks.all();
+    expect(atSandbox.notificationUrl).toBe(`${stack.origin}/airtable-webhooks/${created.body.id}`);
+
+    const record = (await api.createContact('Webhook Ada')).body.records[0];
+    await receiver.waitFor((d) => createdIds(d).includes(record.id));
+    const delivery = receiver.deliveries.find((d) => d.event.type === 'airtable.changes')!;
+    expect(verifySignature(SECRET, delivery.headers['x-signature'] as string, delivery.body)).toBe(true);
+    const data = delivery.event.data as unknown as Changes;
+    expect(data).toEqual(expect.objectContaining({ connectionId, baseId: CRM, webhookId: created.body.id, airtableWebhookId: created.body.airtableWebhookId, cursor: 1 }));
+    expect(data.nextCursor).toBeGreaterThan(1);
+    expect(data.payloads[0].changedTablesById[contactsTableId(stack.sandbox)].createdRecordsById).toHaveProperty(record.id);
+    // The ping was answered, then read: the last ping shows on the webhook.
+    const listed = await api.listWebhooks().expect(200);
+    expect(listed.body.webhooks).toEqual([expect.objectContaining({ id: created.body.id, status: 'active', lastPingAt: expect.any(String) })]);
+  });
+
+  it('refuses forged and tampered pings with one answer, and reads nothing for them', async () => {
+    const { stack, api } = await setUp();
+    const webhook = (await api.createWebhook().expect(201)).body;
+    const payloadsRoute = `GET /v0/bases/${CRM}/webhooks/${webhook.airtableWebhookId}/payloads`;
+    const body = JSON.stringify({ base: { id: CRM }, webhook: { id: webhook.airtableWebhookId }, timestamp: new Date().toISOString() });
+    const forgedMac = `hmac-sha256=${createHmac('sha256', Buffer.from('not the secret')).update(body).digest('hex')}`;
+    const ping = (id: string, mac: string | undefined, sent = body) => {
+      const req = request(stack.origin).post(`/airtable-webhooks/${id}`).set('Content-Type', 'application/json');
+      return (mac === undefined ? req : req.set('X-Airtable-Content-MAC', mac)).send(sent);
+    };
+    const attempts = [
+      ping(webhook.id, undefined),
+      ping(webhook.id, forgedMac),
+      ping(webhook.id, 'hmac-sha256=zz'),
+      ping(webhook.id, forgedMac, body.replace('"base"', '"base" ')),
+      ping('whk_aaaaaaaaaaaaaaaaaaaaaaaa', forgedMac),
+      ping('<script>', forgedMac),
+    ];
+    for (const res of await Promise.all(attempts)) {
+      expect(res.status).toBe(401);
+      expect(res.body).toEqual(expect.objectContaining({ code: 'invalid_webhook_signature', message: expect.any(String) }));
+      expect(JSON.stringify(res.body)).not.toContain('script');
+    }
+    // Nothing was marked or read: no ping time, no payloads call, now or in the job's next passes.
+    await new Promise((resolve) => setTimeout(resolve, 500));
+    expect(stack.sandbox.recorder.count(payloadsRoute)).toBe(0);
+    expect((await api.listWebhooks().expect(200)).body.webhooks[0].lastPingAt).toBeUndefined();
+  });
+
+  it('checks the specification, the scopes and the per-base limit before calling Airtable', async () => {
+    const { stack, api } = await setUp();
+    const creates = () => stack.sandbox.recorder.count(`POST /v0/bases/${CRM}/webhooks`);
+    for (const body of [
+      {},
+      { specification: SPEC, notificationUrl: 'https://evil.example' },
+      { specification: { options: { filters: { dataTypes: [] } } } },
+      { specification: { options: { filters: { dataTypes: ['tableData'], changeTypes: ['explode'] } } } },
+      { specification: { options: { filters: { dataTypes: ['tableData'] }, includes: { includeCellValuesInFieldIds: ['nope'] } } } },
+    ]) {
+      const res = await api.createWebhook(body);
+      expect([res.status, res.body.code]).toEqual([400, expect.stringMatching(/^(invalid_request|invalid_specification)$/)]);
+      expect(JSON.stringify(res.body)).not.toMatch(/evil|explode|nope/);
+    }
+    expect(creates()).toBe(0);
+    await api.createWebhook().expect(201);
+    await api.createWebhook().expect(201);
+    const third = await api.createWebhook().expect(409);
+    expect(third.body.code).toBe('webhook_limit_reached');
+    expect(creates()).toBe(2);
+    expect(stack.sandbox.webhooks.all()).toHaveLength(2);
+
+  });
+
+  it.each([
+    ['a connection without webhook:manage', { ...FAST, AIRTABLE_SCOPES: DEFAULT_SCOPES }, 403, 'insufficient_scope'],
+    ['a service without EVENTS_URL', { AIRTABLE_SCOPES: WITH_WEBHOOKS }, 409, 'events_not_configured'],
+  ])('refuses a webhook for %s before calling Airtable', async (_case, env, status, code) => {
+    const stack = await start({ env: { ...env, ...('EVENTS_SECRET' in env ? { EVENTS_URL: receiver.url } : {}) } });
+    const { key, connectionId } = await connected(stack);
+    expect((await client(stack, key, connectionId).createWebhook().expect(status)).body.code).toBe(code);
+    expect(stack.sandbox.recorder.count(`POST /v0/bases/${CRM}/webhooks`)).toBe(0);
+  });
+
+  it('lists and deletes webhooks, at Airtable too; another connection cannot touch them', async () => {
+    const { stack, api } = await setUp();
+    const webhook = (await api.createWebhook().expect(201)).body;
+    const other = await connected(stack);
+    const stranger = client(stack, other.key, other.connectionId);
+    expect((await stranger.listWebhooks().expect(200)).body.webhooks).toEqual([]);
+    expect((await stranger.deleteWebhook(webhook.id).expect(404)).body.code).toBe('webhook_not_found');
+    expect(stack.sandbox.webhooks.all()).toHaveLength(1);
+
+    await api.deleteWebhook(webhook.id).expect(204);
+    expect(stack.sandbox.webhooks.all()).toHaveLength(0);
+    expect((await api.listWebhooks().expect(200)).body.webhooks).toEqual([]);
+    expect((await api.deleteWebhook(webhook.id).expect(404)).body.code).toBe('webhook_not_found');
+    expect((await api.deleteWebhook(encodeURIComponent('../x')).expect(404)).body.code).toBe('webhook_not_found');
+  });
+
+  it('reads a quiet webhook anyway when pings are lost', async () => {
+    const { stack, api } = await setUp({ WEBHOOKS_QUIET_FETCH_SECONDS: '1' });
+    await api.createWebhook().expect(201);
+    stack.sandbox.webhooks.pausePings(true);
+    const record = (await api.createContact('No ping')).body.records[0];
+    await receiver.waitFor((d) => createdIds(d).includes(record.id));
+    expect(stack.sandbox.webhooks.pings.length).toBe(0);
+  });
+
+  it('refreshes a webhook before it expires, so it keeps delivering', async () => {
+    // Airtable's 7 days shortened to 3 s, refreshed once under 2 s remain.
+    const { stack, api } = await setUp({ WEBHOOKS_REFRESH_BEFORE_SECONDS: '2' }, { webhookTtlMs: 3_000 });
+    const webhook = (await api.createWebhook().expect(201)).body;
+    const refreshRoute = `POST /v0/bases/${CRM}/webhooks/${webhook.airtableWebhookId}/refresh`;
+    await receiver.waitFor(() => stack.sandbox.recorder.count(refreshRoute) >= 3, 15_000);
+    // Past the first 3 s by now: only the refreshes kept it alive.
+    expect(Date.now() - Date.parse(webhook.createdAt)).toBeGreaterThan(3_000);
+    expect(stack.sandbox.webhooks.all()[0].enabled).toBe(true);
+    const listed = (await api.listWebhooks().expect(200)).body.webhooks[0];
+    expect(listed.status).toBe('active');
+    expect(Date.parse(listed.expiresAt)).toBeGreaterThan(Date.parse(webhook.expiresAt));
+    const record = (await api.createContact('Still here')).body.records[0];
+    await receiver.waitFor((d) => createdIds(d).includes(record.id));
+    expect(receiver.deliveries.some((d) => d.event.type === 'webhook.expired')).toBe(false);
+  }, 30_000);
+
+  it.each([
+    ['refused', 'Airtable refuses its refresh (it was disabled there)'],
+    ['not_refreshed', 'it could not be refreshed before its time ran out'],
+  ])('reports a webhook with webhook.expired, once, when %s: %s', async (reason) => {
+    const { stack, api } = await setUp({ WEBHOOKS_REFRESH_BEFORE_SECONDS: '1' }, { webhookTtlMs: 2_000 });
+    const webhook = (await api.createWebhook().expect(201)).body;
+    if (reason === 'refused') stack.sandbox.webhooks.expire(webhook.airtableWebhookId);
+    else stack.sandbox.recorder.fault(`POST /v0/bases/${CRM}/webhooks/${webhook.airtableWebhookId}/refresh`, { status: 503 });
+    await receiver.waitFor((d) => d.some((delivery) => delivery.event.type === 'webhook.expired'), 10_000);
+    await new Promise((resolve) => setTimeout(resolve, 500));
+    const expired = receiver.deliveries.filter((d) => d.event.type === 'webhook.expired');
+    expect(expired).toHaveLength(1);
+    expect(expired[0].event.data).toEqual(expect.objectContaining({ id: webhook.id, status: 'expired', reason, baseId: CRM }));
+    expect((await api.listWebhooks().expect(200)).body.webhooks[0].status).toBe('expired');
+  });
+
+  it('two instances deliver each change once', async () => {
+    // One database and one Redis (the base's pacing) for both, as a fleet runs.
+    const fleet = { DATABASE_PATH: tempDatabase(), REDIS_URL, REDIS_KEY_PREFIX: testPrefix(), WEBHOOKS_QUIET_FETCH_SECONDS: '1' };
+    const { stack, api } = await setUp(fleet);
+    // The second instance reads the same webhooks on its own schedule; pings reach the first.
+    await start({ env: { ...FAST, EVENTS_URL: receiver.url, ...fleet }, sandboxInstance: stack.sandbox });
+    await api.createWebhook().expect(201);
+    const ids: string[] = [];
+    for (let i = 0; i < 12; i++) ids.push((await api.createContact(`Fleet ${i}`)).body.records[0].id);
+    await receiver.waitFor((d) => ids.every((id) => createdIds(d).includes(id)), 20_000);
+    await new Promise((resolve) => setTimeout(resolve, 1_500));
+    const seen = createdIds(receiver.deliveries);
+    for (const id of ids) expect(seen.filter((s) => s === id)).toHaveLength(1);
+    await deleteKeys(fleet.REDIS_KEY_PREFIX);
+  }, 40_000);
+});
+
+describe('A ping taken by an instance killed with SIGKILL before it forwarded anything', () => {
+  let running: RunningService | undefined;
+  let receiver: EventReceiver | undefined;
+  afterAll(async () => {
+    await running?.stop();
+    await receiver?.close();
+  });
+
+  it('is read and forwarded after the restart, once', async () => {
+    buildService();
+    const path = tempDatabase();
+    const key = cli(path, 'api-keys', 'create', '--name', 'kill test').trim().split('\n').at(-1)!;
+    receiver = await new EventReceiver().listen();
+    running = await startServiceProcess({ env: { ...FAST, EVENTS_URL: receiver.url, DATABASE_PATH: path, WEBHOOKS_FETCH_LEASE_SECONDS: '1' }, sandbox: SANDBOX });
+    expect((await new TestBrowser(running).signIn()).status).toBe(303);
+    const auth = { Authorization: `Bearer ${key}` };
+    const connectionId = (await request(running.origin).get('/api/connections').set(auth).expect(200)).body.connections[0].id;
+    const webhook = (await request(running.origin).post(`/api/connections/${connectionId}/bases/${CRM}/webhooks`).set(auth).send({ specification: SPEC }).expect(201)).body;
+    const payloadsRoute = `GET /v0/bases/${CRM}/webhooks/${webhook.airtableWebhookId}/payloads`;
+    // Airtable holds the read: the instance has taken the ping and dies before anything is forwarded.
+    running.sandbox.recorder.fault(payloadsRoute, { delayMs: 60_000 });
+    const record = (
+      await request(running.origin).post(`/api/connections/${connectionId}/bases/${CRM}/tables/Contacts/records`).set(auth).send({ records: [{ fields: { Name: 'Survivor' } }] }).expect(200)
+    ).body.records[0];
+    await receiver.waitFor(() => running!.sandbox.recorder.count(payloadsRoute) >= 1);
+    expect(running.sandbox.webhooks.pings.some((p) => p.status === 204)).toBe(true);
+    await running.service.kill();
+    expect(createdIds(receiver.deliveries)).toEqual([]);
+
+    running.sandbox.recorder.clearFaults();
+    await running.service.start(running.origin);
+    await receiver.waitFor((d) => createdIds(d).includes(record.id), 15_000);
+    await new Promise((resolve) => setTimeout(resolve, 1_000));
+    expect(createdIds(receiver.deliveries)).toEqual([record.id]);
+  }, 60_000);
+});
