@@ -1,6 +1,7 @@
-import { Inject, Injectable, Logger, type OnApplicationBootstrap, type OnModuleDestroy } from '@nestjs/common';
+import { Inject, Injectable, Logger } from '@nestjs/common';
 import { AppError, ErrorCode } from '../common/app-error';
 import { Clock } from '../common/clock';
+import { PeriodicJob } from '../common/periodic-job';
 import { tokensConfig, type TokensConfig } from '../config/tokens.config';
 import { ConnectionStore } from './connection.store';
 import { TokenService } from './token.service';
@@ -12,33 +13,24 @@ const BATCH = 100;
  * token nears its end, one at a time and paced, so a user who comes back after months is still connected.
  */
 @Injectable()
-export class KeepAliveService implements OnApplicationBootstrap, OnModuleDestroy {
+export class KeepAliveService extends PeriodicJob<number> {
   private readonly logger = new Logger(KeepAliveService.name);
-  private timer?: NodeJS.Timeout;
-  private running?: Promise<number>;
 
   constructor(
     private readonly store: ConnectionStore,
     private readonly tokens: TokenService,
     private readonly clock: Clock,
     @Inject(tokensConfig.KEY) private readonly config: TokensConfig,
-  ) {}
-
-  onApplicationBootstrap(): void {
-    this.timer = setInterval(() => void this.runOnce(), this.config.keepAliveIntervalMs).unref();
+  ) {
+    super();
   }
 
-  onModuleDestroy(): void {
-    clearInterval(this.timer);
+  protected interval(): number {
+    return this.config.keepAliveIntervalMs;
   }
 
-  /** One pass; returns how many connections were refreshed. Overlapping calls share one pass. */
-  runOnce(): Promise<number> {
-    this.running ??= this.pass().finally(() => (this.running = undefined));
-    return this.running;
-  }
-
-  private async pass(): Promise<number> {
+  /** One pass; returns how many connections were refreshed. */
+  protected async pass(): Promise<number> {
     const due = await this.store.dueForKeepAlive(this.clock.now() + this.config.keepAliveWindowMs, BATCH);
     let refreshed = 0;
     for (const id of due) {

@@ -1,5 +1,6 @@
-import { Inject, Injectable, Logger, type OnApplicationBootstrap, type OnModuleDestroy } from '@nestjs/common';
+import { Inject, Injectable, Logger } from '@nestjs/common';
 import { Clock } from '../common/clock';
+import { PeriodicJob } from '../common/periodic-job';
 import { randomToken } from '../common/random';
 import { eventsConfig, type EventsConfig } from '../config/events.config';
 import { eventSignature } from './event-signature';
@@ -16,33 +17,25 @@ const MAX_RETRY_WAIT_MS = 60 * 60_000;
  * after the receiver answered 2xx, so a crash at any point means a later delivery, never none.
  */
 @Injectable()
-export class OutboxDispatcher implements OnApplicationBootstrap, OnModuleDestroy {
+export class OutboxDispatcher extends PeriodicJob {
   private readonly logger = new Logger(OutboxDispatcher.name);
   private readonly owner = randomToken();
-  private timer?: NodeJS.Timeout;
-  private running?: Promise<void>;
 
   constructor(
     private readonly outbox: OutboxStore,
     private readonly clock: Clock,
     @Inject(eventsConfig.KEY) private readonly config: EventsConfig,
-  ) {}
-
-  onApplicationBootstrap(): void {
-    if (!this.config.url) return;
-    this.timer = setInterval(() => void this.runOnce(), this.config.pollMs).unref();
+  ) {
+    super();
   }
 
-  onModuleDestroy(): void {
-    clearInterval(this.timer);
+  protected interval(): number | undefined {
+    return this.config.url ? this.config.pollMs : undefined;
   }
 
-  /** One round; overlapping calls share it. */
-  runOnce(): Promise<void> {
-    this.running ??= this.round()
-      .catch(() => this.logger.warn('The event outbox could not be read; the next round will try again'))
-      .finally(() => (this.running = undefined));
-    return this.running;
+  /** One round. */
+  protected async pass(): Promise<void> {
+    await this.round().catch(() => this.logger.warn('The event outbox could not be read; the next round will try again'));
   }
 
   private async round(): Promise<void> {

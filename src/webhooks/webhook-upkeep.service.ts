@@ -1,7 +1,8 @@
-import { Inject, Injectable, Logger, type OnApplicationBootstrap, type OnModuleDestroy } from '@nestjs/common';
+import { Inject, Injectable, Logger } from '@nestjs/common';
 import { AirtableWebhooksClient } from '../airtable/airtable-webhooks.client';
 import { AppError, ErrorCode } from '../common/app-error';
 import { Clock } from '../common/clock';
+import { PeriodicJob } from '../common/periodic-job';
 import { randomToken } from '../common/random';
 import { webhooksConfig, type WebhooksConfig } from '../config/webhooks.config';
 import { ConnectionStore } from '../connections/connection.store';
@@ -20,11 +21,9 @@ const BATCH = 100;
  * Airtable refuses to refresh, is reported with a `webhook.expired` event.
  */
 @Injectable()
-export class WebhookUpkeep implements OnApplicationBootstrap, OnModuleDestroy {
+export class WebhookUpkeep extends PeriodicJob {
   private readonly logger = new Logger(WebhookUpkeep.name);
   private readonly owner = randomToken();
-  private timer?: NodeJS.Timeout;
-  private running?: Promise<void>;
 
   constructor(
     private readonly store: WebhookStore,
@@ -36,25 +35,19 @@ export class WebhookUpkeep implements OnApplicationBootstrap, OnModuleDestroy {
     private readonly clock: Clock,
     private readonly metrics: Metrics,
     @Inject(webhooksConfig.KEY) private readonly config: WebhooksConfig,
-  ) {}
-
-  onApplicationBootstrap(): void {
-    this.timer = setInterval(() => void this.runOnce(), this.config.jobIntervalMs).unref();
+  ) {
+    super();
   }
 
-  onModuleDestroy(): void {
-    clearInterval(this.timer);
+  protected interval(): number {
+    return this.config.jobIntervalMs;
   }
 
-  /** One pass; overlapping calls share it. */
-  runOnce(): Promise<void> {
-    this.running ??= this.pass()
-      .catch(() => this.logger.warn('The webhook upkeep could not read its store; the next pass will try again'))
-      .finally(() => (this.running = undefined));
-    return this.running;
+  protected async pass(): Promise<void> {
+    await this.work().catch(() => this.logger.warn('The webhook upkeep could not read its store; the next pass will try again'));
   }
 
-  private async pass(): Promise<void> {
+  private async work(): Promise<void> {
     for (const id of await this.store.dueForFetch(this.config.quietFetchMs, BATCH)) await this.fetcher.fetch(id);
     for (const webhook of await this.store.dueForRefresh(this.clock.now() + this.config.refreshBeforeMs, BATCH)) await this.refresh(webhook);
   }
