@@ -27,6 +27,7 @@ export class WebhookFetcher {
   private readonly logger = new Logger(WebhookFetcher.name);
   private readonly owner = randomToken();
   private readonly running = new Map<string, Promise<void>>();
+  private readonly again = new Set<string>();
 
   constructor(
     private readonly store: WebhookStore,
@@ -41,15 +42,23 @@ export class WebhookFetcher {
     @Inject(webhooksConfig.KEY) private readonly config: WebhooksConfig,
   ) {}
 
-  /** Reads everything new of one webhook; calls for a webhook already being read here share that run. */
+  /**
+   * Reads everything new of one webhook. A call while it is being read here joins that run, and one
+   * more run follows it: the call may bring a ping for a payload that run has already read past.
+   */
   fetch(webhookId: string): Promise<void> {
-    let run = this.running.get(webhookId);
-    if (!run) {
-      run = this.run(webhookId)
-        .catch((error: unknown) => this.logger.warn(`Reading the payloads of webhook ${webhookId} failed (${error instanceof AppError ? error.code : 'unexpected error'}); it is read again later`))
-        .finally(() => this.running.delete(webhookId));
-      this.running.set(webhookId, run);
+    const current = this.running.get(webhookId);
+    if (current) {
+      this.again.add(webhookId);
+      return current;
     }
+    const run = this.run(webhookId)
+      .catch((error: unknown) => this.logger.warn(`Reading the payloads of webhook ${webhookId} failed (${error instanceof AppError ? error.code : 'unexpected error'}); it is read again later`))
+      .finally(() => {
+        this.running.delete(webhookId);
+        if (this.again.delete(webhookId)) void this.fetch(webhookId);
+      });
+    this.running.set(webhookId, run);
     return run;
   }
 
