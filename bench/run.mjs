@@ -9,7 +9,7 @@ import { createRequire } from 'node:module';
 import { cpus, tmpdir, totalmem } from 'node:os';
 import { join } from 'node:path';
 import { chart } from './chart.mjs';
-import { benchDatabase, children, nextPort, ROOT, signIn, startSandboxProcess, startService, waitUntilUp } from './lib.mjs';
+import { benchDatabase, children, ROOT, signIn, startSandboxProcess, startServer, startService } from './lib.mjs';
 
 const require = createRequire(import.meta.url);
 const SMOKE = process.argv.includes('--smoke');
@@ -30,15 +30,14 @@ setTimeout(() => {
 const sandbox = await startSandboxProcess();
 
 async function startPeer(name, file) {
-  const port = nextPort();
-  const origin = `http://127.0.0.1:${port}`;
-  await sandbox('register', { redirectUri: `${origin}/airtable-oauth` });
-  const child = fork(join(ROOT, 'bench', 'peers', file), [], {
-    env: { ...process.env, PORT: String(port), SANDBOX_URL: sandbox.url, REDIRECT_URI: `${origin}/airtable-oauth` },
-    stdio: 'ignore',
+  const { origin, coldStartMs } = await startServer(name, '/auth/login', async (port, origin) => {
+    await sandbox('register', { redirectUri: `${origin}/airtable-oauth` });
+    return fork(join(ROOT, 'bench', 'peers', file), [], {
+      env: { ...process.env, PORT: String(port), SANDBOX_URL: sandbox.url, REDIRECT_URI: `${origin}/airtable-oauth` },
+      stdio: ['ignore', 'ignore', 'inherit', 'ipc'],
+    });
   });
-  children.push(child);
-  await waitUntilUp(`${origin}/auth/login`, Date.now());
+  console.error(`Started ${name} in ${coldStartMs} ms.`);
   return { name, origin };
 }
 
