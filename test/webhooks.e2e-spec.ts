@@ -98,23 +98,33 @@ describe('Airtable webhooks', () => {
     expect(listed.body.webhooks).toEqual([expect.objectContaining({ id: created.body.id, status: 'active', lastPingAt: expect.any(String) })]);
   });
 
-  it('refuses forged and tampered pings with one answer, and reads nothing for them', async () => {
+  it('refuses forged, tampered and misdirected pings with one answer, and reads nothing for them', async () => {
     const { stack, api } = await setUp();
     const webhook = (await api.createWebhook().expect(201)).body;
-    const payloadsRoute = `GET /v0/bases/${CRM}/webhooks/${webhook.airtableWebhookId}/payloads`;
-    const body = JSON.stringify({ base: { id: CRM }, webhook: { id: webhook.airtableWebhookId }, timestamp: new Date().toISOString() });
-    const forgedMac = `hmac-sha256=${createHmac('sha256', Buffer.from('not the secret')).update(body).digest('hex')}`;
+    const other = (await api.createWebhook().expect(201)).body;
+    const secretOf = (id: string) => Buffer.from(stack.sandbox.webhooks.all().find((w) => w.id === id)!.macSecretBase64, 'base64');
+    const payloadsRead = () => stack.sandbox.recorder.count(`GET /v0/bases/${CRM}/webhooks/${webhook.airtableWebhookId}/payloads`) + stack.sandbox.recorder.count(`GET /v0/bases/${CRM}/webhooks/${other.airtableWebhookId}/payloads`);
+    const pingOf = (airtableId: string) => JSON.stringify({ base: { id: CRM }, webhook: { id: airtableId }, timestamp: new Date().toISOString() });
+    const macOf = (key: Buffer, sent: string) => `hmac-sha256=${createHmac('sha256', key).update(sent).digest('hex')}`;
+    const body = pingOf(webhook.airtableWebhookId);
+    const signed = macOf(secretOf(webhook.airtableWebhookId), body);
+    const forged = macOf(Buffer.from('not the secret'), body);
     const ping = (id: string, mac: string | undefined, sent = body) => {
       const req = request(stack.origin).post(`/airtable-webhooks/${id}`).set('Content-Type', 'application/json');
       return (mac === undefined ? req : req.set('X-Airtable-Content-MAC', mac)).send(sent);
     };
     const attempts = [
       ping(webhook.id, undefined),
-      ping(webhook.id, forgedMac),
+      ping(webhook.id, forged),
       ping(webhook.id, 'hmac-sha256=zz'),
-      ping(webhook.id, forgedMac, body.replace('"base"', '"base" ')),
-      ping('whk_aaaaaaaaaaaaaaaaaaaaaaaa', forgedMac),
-      ping('<script>', forgedMac),
+      // Signed with the real secret, then changed on the way.
+      ping(webhook.id, signed, body.replace(`"${CRM}"`, '"appSandboxCRM0002"')),
+      // A real ping of one webhook sent to another's URL.
+      ping(other.id, signed),
+      // Signed with the other webhook's own secret, but naming this one.
+      ping(other.id, macOf(secretOf(other.airtableWebhookId), body), body),
+      ping('whk_aaaaaaaaaaaaaaaaaaaaaaaa', forged),
+      ping('<script>', forged),
     ];
     for (const res of await Promise.all(attempts)) {
       expect(res.status).toBe(401);
@@ -123,8 +133,11 @@ describe('Airtable webhooks', () => {
     }
     // Nothing was marked or read: no ping time, no payloads call, now or in the job's next passes.
     await new Promise((resolve) => setTimeout(resolve, 500));
-    expect(stack.sandbox.recorder.count(payloadsRoute)).toBe(0);
-    expect((await api.listWebhooks().expect(200)).body.webhooks[0].lastPingAt).toBeUndefined();
+    expect(payloadsRead()).toBe(0);
+    expect((await api.listWebhooks().expect(200)).body.webhooks.map((w: { lastPingAt?: string }) => w.lastPingAt)).toEqual([undefined, undefined]);
+    // The same ping, untouched and to its own URL, is taken and read.
+    await ping(webhook.id, signed).expect(204);
+    await vi.waitFor(() => expect(payloadsRead()).toBeGreaterThan(0), { timeout: 5_000, interval: 20 });
   });
 
   it('checks the specification, the scopes and the per-base limit before calling Airtable', async () => {
@@ -148,7 +161,6 @@ describe('Airtable webhooks', () => {
     expect(third.body.code).toBe('webhook_limit_reached');
     expect(creates()).toBe(2);
     expect(stack.sandbox.webhooks.all()).toHaveLength(2);
-
   });
 
   it.each([
@@ -175,6 +187,27 @@ describe('Airtable webhooks', () => {
     expect((await api.listWebhooks().expect(200)).body.webhooks).toEqual([]);
     expect((await api.deleteWebhook(webhook.id).expect(404)).body.code).toBe('webhook_not_found');
     expect((await api.deleteWebhook(encodeURIComponent('../x')).expect(404)).body.code).toBe('webhook_not_found');
+  });
+
+  it("answers webhook_limit_reached when Airtable's own limit refuses: other apps filled the base", async () => {
+    const { stack, api } = await setUp();
+    for (let i = 0; i < 10; i++) stack.sandbox.webhooks.create(CRM, `another-app-${i % 5}`, { notificationUrl: null, specification: { options: { filters: { dataTypes: ['tableData'] } } } });
+    const res = await api.createWebhook().expect(409);
+    expect(res.body.code).toBe('webhook_limit_reached');
+    expect((await api.listWebhooks().expect(200)).body.webhooks).toEqual([]);
+  });
+
+  it('forgets a webhook that Airtable no longer lets this connection delete', async () => {
+    const { stack, api } = await setUp();
+    const webhook = (await api.createWebhook().expect(201)).body;
+    const route = `DELETE /v0/bases/${CRM}/webhooks/${webhook.airtableWebhookId}`;
+    stack.sandbox.recorder.fault(route, { status: 403, body: JSON.stringify({ error: { type: 'INVALID_PERMISSIONS', message: 'no' } }), times: 1 });
+    await api.deleteWebhook(webhook.id).expect(204);
+    expect(stack.sandbox.recorder.count(route)).toBe(1);
+    expect((await api.listWebhooks().expect(200)).body.webhooks).toEqual([]);
+    // It no longer counts here, but still does at Airtable, whose refusal reads as the same limit.
+    await api.createWebhook().expect(201);
+    expect((await api.createWebhook().expect(409)).body.code).toBe('webhook_limit_reached');
   });
 
   it('reads a quiet webhook anyway when pings are lost', async () => {

@@ -52,7 +52,8 @@ export class AirtableWebhooksClient {
       payloads.every((p) => typeof p === 'object' && p !== null && !Array.isArray(p)) &&
       typeof mightHaveMore === 'boolean' &&
       Number.isSafeInteger(next) &&
-      (next as number) >= cursor;
+      // Cursors only grow, and past every payload given: a page that did not move would be read forever.
+      (next as number) >= cursor + payloads.length;
     if (!valid) throw invalidResponse();
     return { payloads: payloads as JsonObject[], cursor: next as number, mightHaveMore };
   }

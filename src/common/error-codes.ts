@@ -72,7 +72,7 @@ export const ERRORS: Record<ErrorCode, { status: HttpStatus; message: string }> 
   [ErrorCode.IdempotencyKeyInUse]: { status: HttpStatus.CONFLICT, message: 'A request with this Idempotency-Key is still running. Please try again shortly.' },
   [ErrorCode.InvalidSpecification]: { status: HttpStatus.BAD_REQUEST, message: "The webhook specification is not one Airtable accepts." },
   [ErrorCode.WebhookNotFound]: { status: HttpStatus.NOT_FOUND, message: 'This connection has no such webhook.' },
-  [ErrorCode.WebhookLimitReached]: { status: HttpStatus.CONFLICT, message: 'Airtable allows this service only 2 webhooks per base. Delete one first.' },
+  [ErrorCode.WebhookLimitReached]: { status: HttpStatus.CONFLICT, message: 'Airtable allows no more webhooks on this base (2 per integration, 10 in all). Delete one first.' },
   [ErrorCode.EventsNotConfigured]: { status: HttpStatus.CONFLICT, message: 'Webhooks forward changes as events: set EVENTS_URL and EVENTS_SECRET first.' },
   [ErrorCode.InvalidWebhookSignature]: { status: HttpStatus.UNAUTHORIZED, message: 'This notification is not signed for a webhook of this service.' },
   [ErrorCode.BaseNotAccessible]: { status: HttpStatus.FORBIDDEN, message: 'This base does not exist or was not granted to this connection.' },

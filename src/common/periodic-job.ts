@@ -1,13 +1,15 @@
-import type { OnApplicationBootstrap, OnModuleDestroy } from '@nestjs/common';
+import { Logger, type OnApplicationBootstrap, type OnModuleDestroy } from '@nestjs/common';
+import { AppError } from './app-error';
 
 /**
- * A job every instance runs on a timer: one pass at a time (a call during a pass shares it), the
- * timer unref'd so it never keeps the process alive, and stopped at shutdown. Fleet-wide exclusion,
- * where a job needs it, is the job's own (a lease row).
+ * A job every instance runs on a timer: one pass at a time, the timer unref'd so it never keeps the
+ * process alive, and stopped at shutdown. Fleet-wide exclusion, where a job needs it, is the job's own
+ * (a lease row).
  */
 export abstract class PeriodicJob<T = void> implements OnApplicationBootstrap, OnModuleDestroy {
   private timer?: NodeJS.Timeout;
   private running?: Promise<T>;
+  private queued?: Promise<T>;
 
   /** Milliseconds between passes; undefined: this job does not run here. */
   protected abstract interval(): number | undefined;
@@ -15,16 +17,30 @@ export abstract class PeriodicJob<T = void> implements OnApplicationBootstrap, O
 
   onApplicationBootstrap(): void {
     const ms = this.interval();
-    // A failed pass is the pass's to report; the next one tries again.
-    if (ms !== undefined) this.timer = setInterval(() => void this.runOnce().catch(() => undefined), ms).unref();
+    const logger = new Logger(this.constructor.name);
+    const failed = (error: unknown) => logger.warn(`A pass failed (${error instanceof AppError ? error.code : 'unexpected error'}); the next one tries again`);
+    if (ms !== undefined) this.timer = setInterval(() => void this.runOnce().catch(failed), ms).unref();
   }
 
   onModuleDestroy(): void {
     clearInterval(this.timer);
   }
 
+  /**
+   * Runs a pass now. A call during a pass gets one more pass after it (shared by every such call):
+   * the caller may have just stored work that the running pass has already looked past.
+   */
   runOnce(): Promise<T> {
-    this.running ??= this.pass().finally(() => (this.running = undefined));
-    return this.running;
+    if (!this.running) {
+      this.running = this.pass().finally(() => (this.running = undefined));
+      return this.running;
+    }
+    this.queued ??= this.running
+      .catch(() => undefined)
+      .then(() => {
+        this.queued = undefined;
+        return this.runOnce();
+      });
+    return this.queued;
   }
 }

@@ -19,6 +19,7 @@ describe('loadConfig', () => {
       DATABASE_URL: 'mysql://db',
       REDIS_URL: 'localhost:6379',
       LOG_LEVEL: 'loud',
+      WEBHOOKS_PUBLIC_URL: 'https://service.example/prefix',
     };
     let error: unknown;
     try {
@@ -37,6 +38,7 @@ describe('loadConfig', () => {
       'AIRTABLE_TOKEN_URL must use https:// (http:// only for localhost), got "http://airtable.example/token"',
       'AIRTABLE_API_URL must be an absolute URL (got "not a url")',
       'AIRTABLE_TIMEOUT_MS must be a whole number >= 1 (got "soon")',
+      'WEBHOOKS_PUBLIC_URL must be an origin only (scheme, host and port), with no path or query',
       'AUTH_RATE_LIMIT_PER_MINUTE must be a whole number >= 1 (got "0")',
       'TOKEN_ENCRYPTION_KEY key 1 must be 32 bytes (base64, base64url or 64 hex digits)',
       'DATABASE_URL must start with postgres:// or postgresql://',

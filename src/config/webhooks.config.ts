@@ -2,9 +2,11 @@ import { configNamespace } from './config-namespace';
 
 export const webhooksConfig = configNamespace('webhooks', (env) => {
   const publicUrl = env.string('WEBHOOKS_PUBLIC_URL', '') ? env.url('WEBHOOKS_PUBLIC_URL', 'https://invalid.invalid') : undefined;
+  // Only an origin: the notification route is at this service's root, and a proxy prefix would be silently lost.
+  if (publicUrl && (publicUrl.pathname !== '/' || publicUrl.search || publicUrl.hash)) env.problem('WEBHOOKS_PUBLIC_URL must be an origin only (scheme, host and port), with no path or query');
   return {
     /**
-     * Where Airtable reaches this service: notifications go to `<this>/airtable-webhooks/<id>`.
+     * The origin Airtable reaches this service at: notifications go to `<origin>/airtable-webhooks/<id>`.
      * Unset: the origin of AIRTABLE_REDIRECT_URI, which Airtable's users' browsers reach already.
      */
     publicUrl: publicUrl?.origin,

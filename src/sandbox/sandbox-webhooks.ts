@@ -83,6 +83,8 @@ export interface WebhookJson {
 export interface WebhookState extends WebhookJson {
   baseId: string;
   clientId: string;
+  /** Airtable gives it only at creation; tests sign pings of their own with it. */
+  macSecretBase64: string;
   enabled: boolean;
   payloadCount: number;
 }
@@ -206,6 +208,7 @@ export class SandboxWebhooks {
       ...this.json(hook, now),
       baseId: hook.baseId,
       clientId: hook.clientId,
+      macSecretBase64: hook.macSecretBase64,
       enabled: enabled(hook, now),
       payloadCount: hook.payloads.length,
     }));

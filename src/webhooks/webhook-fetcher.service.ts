@@ -13,7 +13,7 @@ import { changesView } from './webhook-views';
 import { WebhookStore } from './webhook.store';
 import { WebhooksService } from './webhooks.service';
 
-/** Pages read in one run; a webhook with more is read on (it stays due) in the next. */
+/** Pages read in one run; a webhook with more is read on in the next. */
 const MAX_PAGES_PER_RUN = 20;
 
 /**
@@ -68,25 +68,26 @@ export class WebhookFetcher {
     const startedAt = this.clock.now();
     let webhook = await this.store.lease(webhookId, this.owner, this.config.fetchLeaseMs);
     if (!webhook) return;
-    let readAll = false;
+    // Pages are left for the next run: the webhook stays due, at the front of the queue.
+    let more = false;
     try {
       const stored = await this.connections.load(webhook.connectionId);
       if (!stored || stored.connection.status !== 'active') return;
-      for (let page = 0; page < MAX_PAGES_PER_RUN && webhook; page++) {
-        const { cursor } = webhook;
-        const next = await this.tokens.withAccessToken(stored, (token) => this.client.payloads(token, webhook!.baseId, webhook!.airtableId, cursor));
-        if (next.payloads.length > 0 || next.cursor !== cursor) {
-          // The id follows from the webhook and the cursor: whoever forwards this page, it is the same event.
-          const event = next.payloads.length > 0 ? this.events.event('airtable.changes', changesView(webhook, stored.connection, cursor, next), `evt_${sha256Hex(`${webhook.id}:${cursor}`).slice(0, 24)}`) : undefined;
-          if (!(await this.store.advance(webhook.id, this.owner, cursor, next.cursor, event))) return;
-          this.metrics.webhookPayloads.inc(next.payloads.length);
-          // Delivered now rather than at the dispatcher's next poll.
-          if (event) void this.dispatcher.runOnce();
-        }
-        if (!next.mightHaveMore) {
-          readAll = true;
+      for (let page = 0; webhook; page++) {
+        if (page === MAX_PAGES_PER_RUN) {
+          more = true;
           return;
         }
+        const { cursor } = webhook;
+        const next = await this.tokens.withAccessToken(stored, (token) => this.client.payloads(token, webhook!.baseId, webhook!.airtableId, cursor));
+        if (next.cursor === cursor) return; // nothing new, whatever mightHaveMore says
+        // The id follows from the webhook and the cursor: whoever forwards this page, it is the same event.
+        const event = next.payloads.length > 0 ? this.events.event('airtable.changes', changesView(webhook, stored.connection, cursor, next), `evt_${sha256Hex(`${webhook.id}:${cursor}`).slice(0, 24)}`) : undefined;
+        if (!(await this.store.advance(webhook.id, this.owner, cursor, next.cursor, event))) return;
+        this.metrics.webhookPayloads.inc(next.payloads.length);
+        // Delivered now rather than at the dispatcher's next poll.
+        if (event) void this.dispatcher.runOnce();
+        if (!next.mightHaveMore) return;
         // Extends the lease for the next page, and reads the cursor as stored.
         webhook = await this.store.lease(webhookId, this.owner, this.config.fetchLeaseMs);
       }
@@ -95,7 +96,9 @@ export class WebhookFetcher {
       if (error instanceof AppError && error.code === ErrorCode.NotFound && webhook) return await this.webhooks.expire(webhook, 'gone');
       throw error;
     } finally {
-      await this.store.release(webhookId, this.owner, readAll ? startedAt : undefined).catch(() => undefined);
+      // A run that ended, read all or failed, counts as a read: a failing webhook then waits for its next
+      // ping or the quiet time instead of heading the queue of every pass, ahead of healthy ones.
+      await this.store.release(webhookId, this.owner, more ? undefined : startedAt).catch(() => undefined);
     }
   }
 }

@@ -18,8 +18,7 @@ export function webhookSpecification(input: unknown): Json {
   const specification = object(input, 'specification', ['options']);
   const options = object(specification.options, 'specification.options', ['filters', 'includes'], ['filters']);
   const filters = object(options.filters, 'options.filters', ['dataTypes', 'recordChangeScope', 'changeTypes', 'fromSources', 'sourceOptions', 'watchDataInFieldIds', 'watchSchemasOfFieldIds'], ['dataTypes']);
-  const dataTypes = choices(filters.dataTypes, 'filters.dataTypes', DATA_TYPES);
-  if (dataTypes.length === 0) fail('filters.dataTypes must name at least one of tableData, tableFields, tableMetadata.');
+  choices(filters.dataTypes, 'filters.dataTypes', DATA_TYPES);
   if (filters.recordChangeScope !== undefined && (typeof filters.recordChangeScope !== 'string' || !SCOPE_ID.test(filters.recordChangeScope))) {
     fail('filters.recordChangeScope must be a table id (tbl...) or view id (viw...).');
   }
@@ -59,17 +58,18 @@ function object(value: unknown, name: string, allowed: string[], required: strin
   return value as Json;
 }
 
-/** Distinct members of `allowed`. */
-function choices(value: unknown, name: string, allowed: string[]): string[] {
-  if (!Array.isArray(value) || value.some((item) => typeof item !== 'string' || !allowed.includes(item)) || new Set(value).size !== value.length) {
-    fail(`${name} must be a list of distinct values from: ${allowed.join(', ')}.`);
-  }
-  return value as string[];
+/** An empty list would watch nothing (Airtable refuses it), and a repeated value means a mistake. */
+function distinct(value: unknown, valid: (item: unknown) => boolean, max = Infinity): boolean {
+  return Array.isArray(value) && value.length > 0 && value.length <= max && value.every(valid) && new Set(value).size === value.length;
+}
+
+function choices(value: unknown, name: string, allowed: string[]): void {
+  if (!distinct(value, (item) => typeof item === 'string' && allowed.includes(item))) fail(`${name} must be a non-empty list of distinct values from: ${allowed.join(', ')}.`);
 }
 
 function fieldIds(value: unknown, name: string, alternative = ''): void {
-  if (!Array.isArray(value) || value.length > MAX_FIELD_IDS || value.some((id) => typeof id !== 'string' || !FIELD_ID.test(id))) {
-    fail(`${name} must be ${alternative}a list of up to ${MAX_FIELD_IDS} field ids (fld...).`);
+  if (!distinct(value, (id) => typeof id === 'string' && FIELD_ID.test(id), MAX_FIELD_IDS)) {
+    fail(`${name} must be ${alternative}a non-empty list of up to ${MAX_FIELD_IDS} distinct field ids (fld...).`);
   }
 }
 

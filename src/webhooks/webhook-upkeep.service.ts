@@ -62,7 +62,8 @@ export class WebhookUpkeep extends PeriodicJob {
       await this.store.refreshed(webhook.id, expiresAt);
       this.metrics.webhookRefreshes.inc({ outcome: 'refreshed' });
     } catch (error) {
-      const refused = error instanceof AppError && (error.code === ErrorCode.NotFound || error.code === ErrorCode.UpstreamRejected);
+      // Only "gone" and "disabled" are final; any other refusal may pass, and is tried again until the expiry.
+      const refused = error instanceof AppError && (error.code === ErrorCode.NotFound || error.details?.airtableError === 'CANNOT_REFRESH_DISABLED_WEBHOOK');
       if (refused || this.clock.now() >= webhook.expiresAt) {
         this.metrics.webhookRefreshes.inc({ outcome: 'expired' });
         await this.webhooks.expire(webhook, refused ? 'refused' : 'not_refreshed');

@@ -45,9 +45,9 @@ export abstract class WebhookStore {
    * at all. False when the lease was lost.
    */
   abstract advance(id: string, owner: string, from: number, to: number, event: AppEvent | undefined): Promise<boolean>;
-  /** Ends `owner`'s fetch; `readAllSince` (the time it started) when it read every payload there was. */
-  abstract release(id: string, owner: string, readAllSince?: number): Promise<void>;
-  /** Active webhooks pinged since their last full read, or not read for `quietMs` (a ping may be lost). */
+  /** Ends `owner`'s lease; `fetchedAt` (when the read started) for a read that is over, not one cut short with pages left. */
+  abstract release(id: string, owner: string, fetchedAt?: number): Promise<void>;
+  /** Active webhooks of active connections pinged since their last read, or not read for `quietMs` (a ping may be lost). */
   abstract dueForFetch(quietMs: number, limit: number): Promise<string[]>;
   /** Active webhooks that expire before `before`, soonest first. */
   abstract dueForRefresh(before: number, limit: number): Promise<Webhook[]>;

@@ -15,6 +15,5 @@ import { WebhooksService } from './webhooks.service';
   imports: [AirtableModule, ConnectionsModule, EventsModule, AccessModule],
   controllers: [WebhooksController, WebhookNotificationsController],
   providers: [WebhooksService, WebhookFetcher, WebhookPings, WebhookUpkeep],
-  exports: [WebhookFetcher, WebhookUpkeep],
 })
 export class WebhooksModule {}

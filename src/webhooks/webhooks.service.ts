@@ -15,6 +15,9 @@ export const WEBHOOKS_PER_BASE = 2;
 /** The scopes Airtable needs for each kind of change a webhook watches. */
 const SCOPES_FOR_DATA_TYPE: Record<string, string> = { tableData: 'data.records:read', tableFields: 'schema.bases:read', tableMetadata: 'schema.bases:read' };
 
+/** What Airtable answers when this connection can no longer delete the webhook there. */
+const UNREACHABLE = [ErrorCode.NotFound, ErrorCode.ReauthRequired, ErrorCode.BaseNotAccessible, ErrorCode.InsufficientScope];
+
 export type ExpiryReason = 'not_refreshed' | 'refused' | 'gone';
 
 /** Making, listing and deleting a connection's webhooks, and marking one expired. */
@@ -40,11 +43,14 @@ export class WebhooksService {
       }
     }
     if (!this.events.enabled) throw new AppError(ErrorCode.EventsNotConfigured);
-    // Two creates racing past this check meet Airtable's own limit, which refuses the third.
     if ((await this.store.countForBase(baseId)) >= WEBHOOKS_PER_BASE) throw new AppError(ErrorCode.WebhookLimitReached);
     const id = `whk_${randomToken().slice(0, 24)}`;
     const notificationUrl = `${this.config.publicUrl}/airtable-webhooks/${id}`;
-    const created = await this.tokens.withAccessToken(stored, (token) => this.client.create(token, baseId, notificationUrl, specification));
+    const created = await this.tokens.withAccessToken(stored, (token) => this.client.create(token, baseId, notificationUrl, specification)).catch((error: unknown) => {
+      // Airtable's own limits, met by creates racing past the count above or by other apps' webhooks on the base.
+      if (error instanceof AppError && String(error.details?.airtableError).startsWith('TOO_MANY_WEBHOOKS')) throw new AppError(ErrorCode.WebhookLimitReached);
+      throw error;
+    });
     try {
       await this.store.create({ id, airtableId: created.id, connectionId: connection.id, baseId, specification, expiresAt: created.expiresAt, macSecretBase64: created.macSecretBase64 });
     } catch (error) {
@@ -59,13 +65,16 @@ export class WebhooksService {
     return this.store.list(connectionId);
   }
 
-  /** Deletes it at Airtable, then here. One whose connection Airtable no longer accepts is only forgotten: Airtable disables it within 7 days. */
+  /**
+   * Deletes it at Airtable, then here. One Airtable no longer lets this connection reach (the grant
+   * revoked, the base taken out of it) is only forgotten here: Airtable disables it within 7 days.
+   */
   async delete(stored: StoredConnection, webhookId: string): Promise<void> {
     const webhook = await this.owned(stored, webhookId);
     try {
       await this.tokens.withAccessToken(stored, (token) => this.client.delete(token, webhook.baseId, webhook.airtableId));
     } catch (error) {
-      if (!(error instanceof AppError && (error.code === ErrorCode.NotFound || error.code === ErrorCode.ReauthRequired))) throw error;
+      if (!(error instanceof AppError && UNREACHABLE.includes(error.code))) throw error;
     }
     await this.store.delete(webhook.id);
   }

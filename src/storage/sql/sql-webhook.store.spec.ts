@@ -50,9 +50,13 @@ describe.each(SQL_DIALECTS)('SqlWebhookStore on %s', (_dialect, provision) => {
     const row = await db.selectFrom('webhooks').selectAll().where('id', '=', id).executeTakeFirstOrThrow();
     expect(row.mac_secret).not.toContain(SECRET);
     expect((await store.withMacSecret(id))!.macSecret).toEqual(Buffer.alloc(32, 9));
-    // Copied onto another webhook, the sealed secret opens for neither of them there.
-    await db.updateTable('webhooks').set({ mac_secret: row.mac_secret.replace(/\.(.)/, (_, c: string) => `.${c === 'A' ? 'B' : 'A'}`) }).where('id', '=', id).execute();
-    expect(await store.withMacSecret(id)).toBeUndefined();
+    // Copied onto another webhook's row, the sealed secret does not open there.
+    const other = `whk_${String(serial).padStart(23, '0')}x`;
+    await store.create({ id: other, airtableId: `ach${String(serial).padStart(13, '0')}x`, connectionId: `conn-${serial}`, baseId: `app${serial}`, specification: { options: {} }, expiresAt: clock.now() + 1, macSecretBase64: Buffer.alloc(32, 1).toString('base64') });
+    expect((await store.withMacSecret(other))!.macSecret).toEqual(Buffer.alloc(32, 1));
+    await db.updateTable('webhooks').set({ mac_secret: row.mac_secret }).where('id', '=', other).execute();
+    expect(await store.withMacSecret(other)).toBeUndefined();
+    expect((await store.withMacSecret(id))!.macSecret).toEqual(Buffer.alloc(32, 9));
   });
 
   it('moves the cursor and stores the event together, only for the lease holder and the cursor it read', async () => {
@@ -91,6 +95,9 @@ describe.each(SQL_DIALECTS)('SqlWebhookStore on %s', (_dialect, provision) => {
     expect(await due()).toBe(false);
     clock.advance(LEASE_MS + 1);
     expect(await due()).toBe(true); // quiet too long
+    // Not while its connection needs a new login: the cursor waits for it.
+    await db.updateTable('connections').set({ status: 'reauth_required' }).where('id', '=', `conn-${serial}`).execute();
+    expect(await due()).toBe(false);
   });
 
   it('marks a webhook expired and stores its event once', async () => {

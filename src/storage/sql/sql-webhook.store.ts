@@ -108,8 +108,8 @@ export class SqlWebhookStore extends WebhookStore {
     );
   }
 
-  async release(id: string, owner: string, readAllSince?: number): Promise<void> {
-    const done = readAllSince === undefined ? {} : { fetched_at: readAllSince };
+  async release(id: string, owner: string, fetchedAt?: number): Promise<void> {
+    const done = fetchedAt === undefined ? {} : { fetched_at: fetchedAt };
     await this.run(this.db.updateTable('webhooks').set({ lease_owner: null, lease_until: 0, ...done }).where('id', '=', id).where('lease_owner', '=', owner).execute());
   }
 
@@ -118,11 +118,14 @@ export class SqlWebhookStore extends WebhookStore {
     const rows = await this.run(
       this.db
         .selectFrom('webhooks')
-        .select('id')
-        .where('status', '=', 'active')
-        .where('lease_until', '<', now)
-        .where((eb) => eb.or([eb('pinged_at', '>', eb.ref('fetched_at')), eb('fetched_at', '<', now - quietMs)]))
-        .orderBy('fetched_at')
+        // Only webhooks of connections that can be read: the rest wait, cursor kept, for a reconnect.
+        .innerJoin('connections', 'connections.id', 'webhooks.connection_id')
+        .select('webhooks.id')
+        .where('webhooks.status', '=', 'active')
+        .where('connections.status', '=', 'active')
+        .where('webhooks.lease_until', '<', now)
+        .where((eb) => eb.or([eb('webhooks.pinged_at', '>', eb.ref('webhooks.fetched_at')), eb('webhooks.fetched_at', '<', now - quietMs)]))
+        .orderBy('webhooks.fetched_at')
         .limit(limit)
         .execute(),
     );
