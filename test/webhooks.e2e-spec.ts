@@ -219,6 +219,19 @@ describe('Airtable webhooks', () => {
     expect(stack.sandbox.webhooks.pings.length).toBe(0);
   });
 
+  it('forwards nothing for a payload page that does not move the cursor, and reads the webhook again later', async () => {
+    const { stack, api } = await setUp({ WEBHOOKS_QUIET_FETCH_SECONDS: '1' });
+    const webhook = (await api.createWebhook().expect(201)).body;
+    const route = `GET /v0/bases/${CRM}/webhooks/${webhook.airtableWebhookId}/payloads`;
+    // Payloads, but the same cursor back: forwarding it would forward it forever.
+    stack.sandbox.recorder.fault(route, { status: 200, body: JSON.stringify({ payloads: [{ timestamp: 'x' }], cursor: 1, mightHaveMore: true }), times: 2 });
+    const record = (await api.createContact('Stuck cursor')).body.records[0];
+    await receiver.waitFor((d) => createdIds(d).includes(record.id));
+    expect(stack.sandbox.recorder.count(route)).toBeGreaterThanOrEqual(3);
+    const changes = receiver.deliveries.filter((d) => d.event.type === 'airtable.changes').map((d) => d.event.data as unknown as Changes);
+    expect(changes.map((c) => [c.cursor, c.nextCursor])).toEqual([[1, 2]]);
+  });
+
   it('refreshes a webhook before it expires, so it keeps delivering', async () => {
     // Airtable's 7 days shortened to 3 s, refreshed once under 2 s remain.
     const { stack, api } = await setUp({ WEBHOOKS_REFRESH_BEFORE_SECONDS: '2' }, { webhookTtlMs: 3_000 });
