@@ -1,5 +1,6 @@
 import { Logger, type OnApplicationBootstrap, type OnModuleDestroy } from '@nestjs/common';
 import { AppError } from './app-error';
+import { Coalescer } from './single-flight';
 
 /**
  * A job every instance runs on a timer: one pass at a time, the timer unref'd so it never keeps the
@@ -8,8 +9,7 @@ import { AppError } from './app-error';
  */
 export abstract class PeriodicJob<T = void> implements OnApplicationBootstrap, OnModuleDestroy {
   private timer?: NodeJS.Timeout;
-  private running?: Promise<T>;
-  private queued?: Promise<T>;
+  private readonly passes = new Coalescer();
 
   /** Milliseconds between passes; undefined: this job does not run here. */
   protected abstract interval(): number | undefined;
@@ -26,21 +26,8 @@ export abstract class PeriodicJob<T = void> implements OnApplicationBootstrap, O
     clearInterval(this.timer);
   }
 
-  /**
-   * Runs a pass now. A call during a pass gets one more pass after it (shared by every such call):
-   * the caller may have just stored work that the running pass has already looked past.
-   */
+  /** Runs a pass now; a call during a pass gets one more after it (see Coalescer). */
   runOnce(): Promise<T> {
-    if (!this.running) {
-      this.running = this.pass().finally(() => (this.running = undefined));
-      return this.running;
-    }
-    this.queued ??= this.running
-      .catch(() => undefined)
-      .then(() => {
-        this.queued = undefined;
-        return this.runOnce();
-      });
-    return this.queued;
+    return this.passes.run('pass', () => this.pass());
   }
 }

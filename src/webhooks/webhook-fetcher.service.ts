@@ -3,6 +3,7 @@ import { AirtableWebhooksClient } from '../airtable/airtable-webhooks.client';
 import { AppError, ErrorCode } from '../common/app-error';
 import { Clock } from '../common/clock';
 import { randomToken, sha256Hex } from '../common/random';
+import { Coalescer } from '../common/single-flight';
 import { webhooksConfig, type WebhooksConfig } from '../config/webhooks.config';
 import { ConnectionStore } from '../connections/connection.store';
 import { TokenService } from '../connections/token.service';
@@ -26,8 +27,7 @@ const MAX_PAGES_PER_RUN = 20;
 export class WebhookFetcher {
   private readonly logger = new Logger(WebhookFetcher.name);
   private readonly owner = randomToken();
-  private readonly running = new Map<string, Promise<void>>();
-  private readonly again = new Set<string>();
+  private readonly reads = new Coalescer();
 
   constructor(
     private readonly store: WebhookStore,
@@ -42,24 +42,11 @@ export class WebhookFetcher {
     @Inject(webhooksConfig.KEY) private readonly config: WebhooksConfig,
   ) {}
 
-  /**
-   * Reads everything new of one webhook. A call while it is being read here joins that run, and one
-   * more run follows it: the call may bring a ping for a payload that run has already read past.
-   */
+  /** Reads everything new of one webhook; a call while it is being read here gets one more read after it. */
   fetch(webhookId: string): Promise<void> {
-    const current = this.running.get(webhookId);
-    if (current) {
-      this.again.add(webhookId);
-      return current;
-    }
-    const run = this.run(webhookId)
-      .catch((error: unknown) => this.logger.warn(`Reading the payloads of webhook ${webhookId} failed (${error instanceof AppError ? error.code : 'unexpected error'}); it is read again later`))
-      .finally(() => {
-        this.running.delete(webhookId);
-        if (this.again.delete(webhookId)) void this.fetch(webhookId);
-      });
-    this.running.set(webhookId, run);
-    return run;
+    return this.reads.run(webhookId, () =>
+      this.run(webhookId).catch((error: unknown) => this.logger.warn(`Reading the payloads of webhook ${webhookId} failed (${error instanceof AppError ? error.code : 'unexpected error'}); it is read again later`)),
+    );
   }
 
   private async run(webhookId: string): Promise<void> {
