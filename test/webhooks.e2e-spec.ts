@@ -7,6 +7,7 @@ import type { AirtableSandbox } from '../src/sandbox/sandbox.server';
 import { TestBrowser } from './support/browser';
 import { buildService, cli, type RunningService, startServiceProcess } from './support/service-process';
 import { EventReceiver, type ReceivedEvent, verifySignature } from './support/event-receiver';
+import { sandboxAccessToken } from './support/sandbox-token';
 import { deleteKeys, REDIS_URL, testPrefix } from './support/redis';
 import { type Stack, stacksClosedAfterEach, tempDatabase } from './support/stack';
 
@@ -217,6 +218,29 @@ describe('Airtable webhooks', () => {
     const record = (await api.createContact('No ping')).body.records[0];
     await receiver.waitFor((d) => createdIds(d).includes(record.id));
     expect(stack.sandbox.webhooks.pings.length).toBe(0);
+  });
+
+  it('reads past a page of 50 while Airtable says there might be more, each page one event, in order', async () => {
+    // Changes made in Airtable by someone else, faster than the service's own pacing would allow.
+    const { stack, api } = await setUp({}, { rateLimitPerSecond: 1_000 });
+    const webhook = (await api.createWebhook().expect(201)).body;
+    // No read until all 55 are in: then one ping, as Airtable would send it.
+    stack.sandbox.webhooks.pausePings(true);
+    const token = await sandboxAccessToken(stack.sandbox);
+    const ids: string[] = [];
+    for (let i = 0; i < 55; i++) {
+      const res = await fetch(`${stack.sandbox.url}/v0/${CRM}/Contacts`, { method: 'POST', headers: { Authorization: `Bearer ${token}`, 'Content-Type': 'application/json' }, body: JSON.stringify({ records: [{ fields: { Name: `Bulk ${i}` } }] }) });
+      expect(res.status).toBe(200);
+      ids.push(((await res.json()) as { records: Array<{ id: string }> }).records[0].id);
+    }
+    const ping = JSON.stringify({ base: { id: CRM }, webhook: { id: webhook.airtableWebhookId }, timestamp: new Date().toISOString() });
+    const secret = Buffer.from(stack.sandbox.webhooks.all()[0].macSecretBase64, 'base64');
+    await request(stack.origin).post(`/airtable-webhooks/${webhook.id}`).set('Content-Type', 'application/json').set('X-Airtable-Content-MAC', `hmac-sha256=${createHmac('sha256', secret).update(ping).digest('hex')}`).send(ping).expect(204);
+    await receiver.waitFor((d) => ids.every((id) => createdIds(d).includes(id)), 10_000);
+    const pages = receiver.deliveries.filter((d) => d.event.type === 'airtable.changes').map((d) => d.event.data as unknown as Changes);
+    expect(pages.map((p) => [p.cursor, p.nextCursor, p.payloads.length])).toEqual([[1, 51, 50], [51, 56, 5]]);
+    expect(createdIds(receiver.deliveries)).toEqual(ids);
+    expect(stack.sandbox.recorder.count(`GET /v0/bases/${CRM}/webhooks/${webhook.airtableWebhookId}/payloads`)).toBe(2);
   });
 
   it('forwards nothing for a payload page that does not move the cursor, and reads the webhook again later', async () => {
