@@ -276,10 +276,13 @@ describe('Airtable webhooks', () => {
   it.each([
     ['refused', 'Airtable refuses its refresh (it was disabled there)'],
     ['not_refreshed', 'it could not be refreshed before its time ran out'],
+    ['gone', 'it was deleted at Airtable, so reading its payloads answers 404'],
   ])('reports a webhook with webhook.expired, once, when %s: %s', async (reason) => {
-    const { stack, api } = await setUp({ WEBHOOKS_REFRESH_BEFORE_SECONDS: '1' }, { webhookTtlMs: 2_000 });
+    // Short lifetimes for the refresh cases; for "gone", a long one and a quick quiet read instead.
+    const { stack, api } = reason === 'gone' ? await setUp({ WEBHOOKS_QUIET_FETCH_SECONDS: '1' }) : await setUp({ WEBHOOKS_REFRESH_BEFORE_SECONDS: '1' }, { webhookTtlMs: 2_000 });
     const webhook = (await api.createWebhook().expect(201)).body;
     if (reason === 'refused') stack.sandbox.webhooks.expire(webhook.airtableWebhookId);
+    else if (reason === 'gone') stack.sandbox.webhooks.delete(CRM, stack.sandbox.webhooks.all()[0].clientId, webhook.airtableWebhookId);
     else stack.sandbox.recorder.fault(`POST /v0/bases/${CRM}/webhooks/${webhook.airtableWebhookId}/refresh`, { status: 503 });
     await receiver.waitFor((d) => d.some((delivery) => delivery.event.type === 'webhook.expired'), 10_000);
     await new Promise((resolve) => setTimeout(resolve, 500));
