@@ -1,6 +1,9 @@
 import { CACHE_MANAGER } from '@nestjs/cache-manager';
 import type { Cache } from 'cache-manager';
 import { gzipSync } from 'node:zlib';
+import request from 'supertest';
+import { API_SCOPES } from '../src/api-keys/api-key';
+import { ApiKeyStore } from '../src/api-keys/api-key.store';
 import { ExpiringMapStore } from '../src/storage/memory/expiring-map.store';
 import { TestBrowser } from './support/browser';
 import { cookieValue, setCookie } from './support/cookies';
@@ -16,6 +19,8 @@ const TEN_MB = 'x'.repeat(10 * 1024 * 1024);
 const GZIP_BOMB = gzipSync(
   JSON.stringify({ access_token: 'x', token_type: 'bearer', expires_in: 3600, tables: [], pad: 'x'.repeat(4 * 1024 * 1024) }),
 );
+/** JSON nested 5,000 levels deep, with a marker at the bottom that no answer may echo. */
+const DEEP = `${'['.repeat(5_000)}"deep-marker"${']'.repeat(5_000)}`;
 
 /** Upstream misbehaviour, and what the client must get instead: a clean status and a stable code. */
 const FAULTS: Array<[string, { status?: number; body?: string | Buffer; headers?: Record<string, string>; delayMs?: number }, number, string]> = [
@@ -171,6 +176,37 @@ describe('Hostile input and upstream faults', () => {
     expect(res.status).toBe(status);
     expect(res.body).toEqual({ statusCode: status, code, message: expect.any(String) });
     await browser.agent.get('/me').expect(200);
+  });
+
+  describe('a JSON body nested too deep inside', () => {
+    let key: string;
+    let connectionId: string;
+    let browser: TestBrowser;
+
+    beforeAll(async () => {
+      ({ secret: key } = await stack.app.get(ApiKeyStore).create('hostile', [...API_SCOPES]));
+      browser = new TestBrowser(stack);
+      await browser.signIn();
+      const list = await request(stack.origin).get('/api/connections').set('Authorization', `Bearer ${key}`).expect(200);
+      connectionId = list.body.connections.at(-1).id;
+    });
+
+    const api = (path: string) => request(stack.origin).post(`/api/connections/${connectionId}${path}`).set('Authorization', `Bearer ${key}`);
+    const deepCell = `{"records":[{"fields":{"Deal":"x","Notes":${DEEP}}}]}`;
+
+    it.each([
+      ['a records write with an API key', () => api(`/bases/${CRM}/tables/Deals/records`).set('Idempotency-Key', 'deep-key'), deepCell],
+      ['a records write in a session', () => browser.agent.post(`/bases/${CRM}/tables/Deals/records`).set('Idempotency-Key', 'deep-key'), deepCell],
+      ['a connect-session create', () => request(stack.origin).post('/api/connect-sessions').set('Authorization', `Bearer ${key}`), `{"endUserId":${DEEP}}`],
+      ['a webhook create', () => api(`/bases/${CRM}/webhooks`), `{"specification":{"options":{"filters":${DEEP}}}}`],
+    ])('refuses it on %s with 400 invalid_request, echoing nothing, sending nothing to Airtable', async (_name, post, body) => {
+      const received = stack.sandbox.recorder.countAll();
+      const res = await post().set('Content-Type', 'application/json').send(body);
+      expect(res.status).toBe(400);
+      expect(res.body).toEqual({ statusCode: 400, code: 'invalid_request', message: 'The body is nested more than 32 levels deep.' });
+      expect(res.text).not.toMatch(/deep-marker|\[\[/);
+      expect(stack.sandbox.recorder.countAll()).toBe(received);
+    });
   });
 
   // Express's form parser nests `a[b][c]` and refuses more than 32 levels; Fastify's keeps keys flat.

@@ -57,6 +57,32 @@ describe('Idempotent writes', () => {
     expect(stack.sandbox.records.all(deals).filter((r) => String(r.fields.Deal).startsWith('Outage ')).length).toBe(25);
   }, 30_000);
 
+  it('doubles at most the one chunk whose answer was lost when retried with its key, and loses no record', async () => {
+    const stack = await start({});
+    const browser = new TestBrowser(stack);
+    await browser.signIn();
+    const deals = dealsOf(stack.sandbox);
+    const route = `POST /v0/${CRM}/${deals}`;
+    const url = `/bases/${CRM}/tables/${deals}/records`;
+    const body = creates('Lost', 25);
+    // Airtable writes the second chunk, but its answer never reaches the service.
+    stack.sandbox.recorder.fault(route, { loseAnswer: true, skip: 1, times: 1 });
+    const cut = await browser.agent.post(url).set('Idempotency-Key', 'lost-key').send(body);
+    expect(cut.status).toBe(502);
+    expect(cut.body).toMatchObject({ code: 'upstream_unavailable', notWrittenFrom: 10 });
+    expect(cut.body.written.records).toHaveLength(10);
+
+    const retried = await browser.agent.post(url).set('Idempotency-Key', 'lost-key').send(body).expect(200);
+    expect(retried.body.records.map((r: { fields: { Deal: string } }) => r.fields.Deal)).toEqual(body.records.map((r) => r.fields.Deal));
+    // The retry resumes from the chunk it never heard back about: that one is sent again, the first is not.
+    expect(stack.sandbox.recorder.count(route)).toBe(4);
+    const names = stack.sandbox.records.all(deals).map((r) => String(r.fields.Deal)).filter((name) => name.startsWith('Lost '));
+    expect(new Set(names)).toEqual(new Set(body.records.map((r) => r.fields.Deal)));
+    // Airtable has no idempotency of its own: the chunk whose answer was lost, and only it, is doubled.
+    const doubled = names.filter((name, i) => names.indexOf(name) !== i);
+    expect(doubled.sort()).toEqual(body.records.slice(10, 20).map((r) => r.fields.Deal));
+  }, 30_000);
+
   it('answers 409 while a write with the same key is still running', async () => {
     const stack = await start({});
     const browser = new TestBrowser(stack);

@@ -3,13 +3,20 @@ import type { IncomingHttpHeaders } from 'node:http';
 /** How many recent requests the recorder keeps per list; older ones are dropped. */
 export const MAX_RECORDED = 1000;
 
-/** A scripted misbehaviour for one route: a canned answer, a delay, or both. */
+/** A scripted misbehaviour for one route: a canned answer, a delay, a lost answer, or a delay and one of the others. */
 export interface SandboxFault {
   status?: number;
   headers?: Record<string, string>;
   /** Bytes as they go on the wire (a Buffer for a compressed body, with its Content-Encoding header). */
   body?: string | Buffer;
   delayMs?: number;
+  /**
+   * The request is applied as usual, then the connection is dropped without an answer: the client
+   * cannot tell whether Airtable did what it asked (status, headers and body are then unused).
+   */
+  loseAnswer?: boolean;
+  /** How many requests on the route pass untouched before it applies; unset: none. */
+  skip?: number;
   /** How many requests it applies to; unset: until cleared. */
   times?: number;
 }
@@ -48,6 +55,13 @@ export class SandboxRecorder {
     return this.calls.get(route) ?? 0;
   }
 
+  /** Requests received on every route, so tests can assert that nothing at all reached Airtable. */
+  countAll(): number {
+    let total = 0;
+    for (const count of this.calls.values()) total += count;
+    return total;
+  }
+
   /** Responses sent with `status`, scripted faults included, e.g. to assert that a client caused no 429. */
   statusCount(status: number): number {
     return this.statuses.get(status) ?? 0;
@@ -55,7 +69,8 @@ export class SandboxRecorder {
 
   /** Makes `route` (`POST /oauth2/v1/token`) misbehave, to test how clients cope with Airtable's failures. */
   fault(route: string, fault: SandboxFault): void {
-    this.faults.set(route, fault);
+    // A copy: counting down `skip` and `times` must not change the caller's object.
+    this.faults.set(route, { ...fault });
   }
 
   clearFaults(): void {
@@ -78,10 +93,17 @@ export class SandboxRecorder {
     pushBounded(this.tokenRequests, record);
   }
 
-  /** The fault for this request on `route`, if any; one with `times` wears off after that many requests. */
+  /**
+   * The fault for this request on `route`, if any: none for the first `skip` requests, and one with
+   * `times` wears off after that many requests.
+   */
   takeFault(route: string): SandboxFault | undefined {
     const fault = this.faults.get(route);
     if (!fault) return undefined;
+    if (fault.skip) {
+      fault.skip--;
+      return undefined;
+    }
     if (fault.times !== undefined && --fault.times <= 0) this.faults.delete(route);
     return fault;
   }

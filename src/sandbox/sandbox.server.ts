@@ -131,6 +131,11 @@ export class AirtableSandbox {
     const fault = this.recorder.takeFault(route);
     if (fault?.delayMs) await new Promise((resolve) => setTimeout(resolve, fault.delayMs));
     if (res.destroyed) return;
+    if (fault?.loseAnswer) {
+      this.handle(request);
+      res.destroy();
+      return;
+    }
     const response =
       fault?.status !== undefined
         ? { status: fault.status, headers: fault.headers, body: fault.body }
