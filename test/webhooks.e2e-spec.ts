@@ -211,6 +211,41 @@ describe('Airtable webhooks', () => {
     expect((await api.createWebhook().expect(409)).body.code).toBe('webhook_limit_reached');
   });
 
+  it("deletes a deleted connection's webhooks at Airtable soon after, and tells the app only connection.deleted", async () => {
+    const { stack, connectionId, api } = await setUp();
+    const first = (await api.createWebhook().expect(201)).body;
+    await api.createWebhook().expect(201);
+    const route = `DELETE /v0/bases/${CRM}/webhooks/${first.airtableWebhookId}`;
+    // Airtable fails the first try: the delete is tried again until it answers.
+    stack.sandbox.recorder.fault(route, { status: 503, body: '{}', times: 1 });
+    const { secret } = await stack.app.get(ApiKeyStore).create('deleter', ['connections:write']);
+    await request(stack.origin).delete(`/api/connections/${connectionId}`).set('Authorization', `Bearer ${secret}`).expect(204);
+    const deadline = Date.now() + 30_000;
+    while (stack.sandbox.webhooks.all().length > 0 && Date.now() < deadline) await new Promise((resolve) => setTimeout(resolve, 100));
+    expect(stack.sandbox.webhooks.all()).toEqual([]);
+    expect(stack.sandbox.recorder.count(route)).toBe(2);
+    await receiver.waitFor((d) => d.some((delivery) => delivery.event.type === 'connection.deleted'));
+    await new Promise((resolve) => setTimeout(resolve, 300));
+    expect(receiver.deliveries.map((d) => d.event.type)).toEqual(['connection.created', 'connection.deleted']);
+    // The same person connected again has the base's two places back.
+    const again = await connected(stack);
+    const reconnected = client(stack, again.key, again.connectionId);
+    await reconnected.createWebhook().expect(201);
+    await reconnected.createWebhook().expect(201);
+  });
+
+  it('reads a webhook whose read failed again soon after Airtable is back, long before the quiet time', async () => {
+    const { stack, api } = await setUp({ WEBHOOKS_QUIET_FETCH_SECONDS: '600' });
+    const webhook = (await api.createWebhook().expect(201)).body;
+    const payloads = `GET /v0/bases/${CRM}/webhooks/${webhook.airtableWebhookId}/payloads`;
+    stack.sandbox.recorder.fault(payloads, { status: 503, body: '{}', times: 3 });
+    const record = (await api.createContact('After the outage')).body.records[0];
+    await receiver.waitFor((d) => createdIds(d).includes(record.id), 15_000);
+    // The ping's read and two retries failed; the next one, a backoff later and no ping since, forwarded it.
+    expect(stack.sandbox.recorder.count(payloads)).toBeGreaterThanOrEqual(4);
+    expect(createdIds(receiver.deliveries)).toEqual([record.id]);
+  });
+
   it('reads a quiet webhook anyway when pings are lost', async () => {
     const { stack, api } = await setUp({ WEBHOOKS_QUIET_FETCH_SECONDS: '1' });
     await api.createWebhook().expect(201);

@@ -23,6 +23,8 @@ export const eventsConfig = configNamespace('events', (env) => {
     retryBaseMs: env.integer('EVENTS_RETRY_BASE_MS', 1_000),
     /** An event still not accepted after this long is given up (and logged). */
     giveUpAfterMs: env.integer('EVENTS_GIVE_UP_HOURS', 24) * 3_600_000,
+    /** Delivered and given-up events are kept this long (to look into), then deleted. */
+    retentionMs: env.integer('EVENTS_RETENTION_DAYS', 7) * 24 * 3_600_000,
   };
 });
 

@@ -2,6 +2,8 @@
 export interface ConnectLink {
   endUserId: string;
   returnUrl?: string;
+  /** The connection its login made, once one did: the link is used up then. */
+  connectionId?: string;
 }
 
 /** Connect links (SQL: any instance may be the one the end user's browser reaches). */
@@ -9,10 +11,13 @@ export abstract class ConnectLinkStore {
   /** Stores a link; returns its token (never stored, only its hash) and when it expires. */
   abstract create(link: ConnectLink, ttlMs: number): Promise<{ token: string; expiresAt: number }>;
   /**
-   * Marks the link used and returns it with the hash the login keeps; undefined when it is unknown,
-   * expired or already used. Of two concurrent openings one wins.
+   * The link behind a token while it can still start a login: known, not expired, and no login through
+   * it has made a connection yet. Reading it changes nothing, so a link preview (GET, HEAD) uses nothing
+   * up; the connection store marks it used in the transaction that stores the connection.
    */
-  abstract open(token: string): Promise<{ link: ConnectLink; tokenHash: string } | undefined>;
-  /** The link behind an opened one's hash, for the callback that finishes its login. */
+  abstract usable(token: string): Promise<{ link: ConnectLink; tokenHash: string } | undefined>;
+  /** The link behind a hash, for the callback that finishes a login started through it. */
   abstract read(tokenHash: string): Promise<ConnectLink | undefined>;
+  /** Deletes up to `limit` links that expired; how many went. */
+  abstract purge(limit: number): Promise<number>;
 }

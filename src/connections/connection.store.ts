@@ -1,5 +1,7 @@
 import type { TokenSet } from '../airtable/token-set';
 import { AppError, ErrorCode } from '../common/app-error';
+import type { AppEvent } from '../events/outbox.store';
+import type { NewSession } from '../sessions/session.store';
 import { withOpenedTokens } from './sealed-tokens';
 
 /** Connection ids are random base64url tokens; anything else names none. */
@@ -21,6 +23,22 @@ export interface Connection {
   updatedAt: number;
   /** The app's end user it belongs to, when it was made through a connect link. */
   endUserId?: string;
+  /** The stored version it was read at: an update of another version is a stale write, and loses. */
+  version?: number;
+}
+
+/**
+ * What is stored in the same transaction as a change of a connection: the change and its effects are
+ * stored together or not at all (a crash in between loses no event and leaves no half login).
+ */
+export interface ConnectionEffects {
+  /** The event telling of the change; absent when events are off. */
+  event?: AppEvent;
+  /** A session to start for the connection, and the browser's previous one to end (a login). */
+  session?: NewSession;
+  endSessionHash?: string;
+  /** The connect link whose login made the connection: used up now, and it remembers the connection. */
+  linkHash?: string;
 }
 
 /** A stored connection as read: everything but its tokens, which stay sealed until someone needs them. */
@@ -33,14 +51,22 @@ export interface StoredConnection {
 export abstract class ConnectionStore {
   constructor(protected readonly cipher: TokenCipher) {}
 
-  /** Stores a new connection (its id is fresh and random). */
-  abstract create(connection: Connection): Promise<void>;
   /**
-   * Writes a stored connection again, only if it still exists: a refresh that finishes after the user
-   * signed out must not bring the deleted connection and its tokens back. Returns whether it existed.
+   * Stores a new connection (its id is fresh and random). A second connection of the same end user and
+   * Airtable account (two links completed at once) fails with a StoreQueryError whose uniqueViolation is true.
    */
-  abstract update(connection: Connection): Promise<boolean>;
-  abstract delete(id: string): Promise<void>;
+  abstract create(connection: Connection, effects?: ConnectionEffects): Promise<void>;
+  /**
+   * Writes a stored connection again, only if it still exists at the version it was read at: a refresh
+   * that finishes after the user signed out, or after a revoke, must not bring the old state back.
+   * Returns whether it was written.
+   */
+  abstract update(connection: Connection, effects?: ConnectionEffects): Promise<boolean>;
+  /**
+   * Deletes the connection and its sessions; its Airtable webhooks are left to be deleted at Airtable
+   * (`WebhookTeardowns`). Returns whether it existed.
+   */
+  abstract delete(id: string, effects?: ConnectionEffects): Promise<boolean>;
   /** Up to `limit` connections in id order after `afterId` (of one end user if named), tokens left out. */
   abstract list(limit: number, afterId?: string, endUserId?: string): Promise<Connection[]>;
   /** The connection an end user already has for this Airtable user, which connecting again renews. */

@@ -67,7 +67,6 @@ export class ConnectionsController {
   @ApiResponse({ status: 404, type: ErrorResponseDto, description: 'connection_not_found' })
   async delete(@Param('id') id: string): Promise<void> {
     const stored = await this.connections.found(id);
-    await this.connections.delete(id);
-    await this.events.connection('connection.deleted', stored.connection);
+    await this.connections.delete(id, { event: this.events.connection('connection.deleted', stored.connection) });
   }
 }

@@ -45,13 +45,23 @@ export class TokenService {
    */
   async withAccessToken<T>(connection: StoredConnection, call: (accessToken: string) => Promise<T>): Promise<T> {
     const { id, tokens } = usable(this.store.open(connection));
-    const token = this.nearExpiry(tokens) ? await this.refresh(id, tokens.accessToken) : tokens.accessToken;
-    try {
-      return await call(token);
-    } catch (error) {
-      if (!isReauth(error)) throw error;
+    const refreshedFirst = this.nearExpiry(tokens);
+    const token = refreshedFirst ? await this.refresh(id, tokens.accessToken) : tokens.accessToken;
+    if (!refreshedFirst) {
+      try {
+        return await call(token);
+      } catch (error) {
+        if (!isReauth(error)) throw error;
+      }
     }
-    return call(await this.refresh(id, token));
+    const fresh = refreshedFirst ? token : await this.refresh(id, token);
+    try {
+      return await call(fresh);
+    } catch (error) {
+      // Airtable refuses a token it has just issued: the grant is gone (revoked, or the user removed).
+      if (isReauth(error)) await this.refusedAfterRefresh(id, fresh);
+      throw error;
+    }
   }
 
   /**
@@ -81,8 +91,17 @@ export class TokenService {
     // Stored before use: if the process dies now, the rotated refresh token is not lost. A connection
     // deleted meanwhile (its user signed out) stays deleted: the new tokens are dropped.
     const stored = await this.store.update({ ...connection, tokens: next, scopes: next.scopes.length ? next.scopes : connection.scopes, updatedAt: this.clock.now() });
-    if (!stored) throw new AppError(ErrorCode.ReauthRequired);
-    return next.accessToken;
+    // Written only over the version it read: a revoke, a delete or a reconnect meanwhile wins, and
+    // whatever it left is what callers get.
+    return stored ? next.accessToken : (await this.load(connectionId)).tokens.accessToken;
+  }
+
+  /** Marks the connection reauth_required if its stored access token is still the refused one. */
+  private async refusedAfterRefresh(connectionId: string, refused: string): Promise<void> {
+    await this.lock.withLock(`refresh:${connectionId}`, async () => {
+      const connection = await this.store.get(connectionId);
+      if (connection?.status === 'active' && connection.tokens?.accessToken === refused) await this.revoke(connection).catch(() => undefined);
+    });
   }
 
   private async afterFailedRefresh(connection: Connection, error: unknown): Promise<string> {
@@ -108,7 +127,7 @@ export class TokenService {
   /** The grant is gone: drop its tokens and say so to every caller. */
   private async revoke(connection: Connection): Promise<never> {
     const revoked: Connection = { ...connection, status: 'reauth_required', tokens: undefined, updatedAt: this.clock.now() };
-    if (await this.store.update(revoked)) await this.events.connection('connection.reauth_required', revoked);
+    await this.store.update(revoked, { event: this.events.connection('connection.reauth_required', revoked) });
     throw new AppError(ErrorCode.ReauthRequired);
   }
 

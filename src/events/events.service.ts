@@ -3,7 +3,7 @@ import { randomToken } from '../common/random';
 import { Clock } from '../common/clock';
 import { eventsConfig, type EventsConfig } from '../config/events.config';
 import type { Connection } from '../connections/connection.store';
-import { type AppEvent, type ConnectionEventType, OutboxStore } from './outbox.store';
+import type { AppEvent, ConnectionEventType } from './outbox.store';
 
 /** What a receiver learns of a connection: who and what, never its tokens. */
 export function connectionView(connection: Connection): Record<string, unknown> {
@@ -19,11 +19,13 @@ export function connectionView(connection: Connection): Record<string, unknown> 
   };
 }
 
-/** Puts events in the outbox for the dispatcher to deliver; with no EVENTS_URL, nothing is kept. */
+/**
+ * Makes the events that stores put in the outbox, in the same transaction as the change they tell of,
+ * for the dispatcher to deliver; with no EVENTS_URL, there are none.
+ */
 @Injectable()
 export class EventsService {
   constructor(
-    private readonly outbox: OutboxStore,
     private readonly clock: Clock,
     @Inject(eventsConfig.KEY) private readonly config: EventsConfig,
   ) {}
@@ -32,9 +34,9 @@ export class EventsService {
     return this.config.url !== undefined;
   }
 
-  async connection(type: ConnectionEventType, connection: Connection): Promise<void> {
-    const event = this.event(type, connectionView(connection));
-    if (event) await this.outbox.enqueue(connection.id, event);
+  /** The event for a change of a connection, as it is after the change. */
+  connection(type: ConnectionEventType, connection: Connection): AppEvent | undefined {
+    return this.event(type, connectionView(connection));
   }
 
   /**

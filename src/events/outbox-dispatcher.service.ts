@@ -1,7 +1,6 @@
 import { Inject, Injectable, Logger } from '@nestjs/common';
 import { Clock } from '../common/clock';
 import { PeriodicJob } from '../common/periodic-job';
-import { randomToken } from '../common/random';
 import { eventsConfig, type EventsConfig } from '../config/events.config';
 import { eventSignature } from './event-signature';
 import { OutboxStore, type PendingEvent } from './outbox.store';
@@ -11,15 +10,18 @@ const MAX_PASSES = 10;
 const MAX_RETRY_WAIT_MS = 60 * 60_000;
 
 /**
- * Delivers the outbox: one instance of the fleet at a time (a lease row in the database), oldest
- * first, at least once, in order per connection (a connection's later events wait while an earlier
- * one fails), retrying with exponential backoff until the give-up time. An event is removed only
- * after the receiver answered 2xx, so a crash at any point means a later delivery, never none.
+ * Delivers the outbox: one instance of the fleet at a time (a lease on the database's clock, renewed
+ * before each delivery), oldest first by the database's sequence, at least once, in order per
+ * connection (a connection's later events wait while an earlier one fails), retrying with exponential
+ * backoff until the give-up time. An event is marked delivered only after the receiver answered 2xx,
+ * and only while this instance still holds the turn, so a crash at any point means a later delivery,
+ * never none.
  */
 @Injectable()
 export class OutboxDispatcher extends PeriodicJob {
   private readonly logger = new Logger(OutboxDispatcher.name);
-  private readonly owner = randomToken();
+  /** The fencing token of the turn this instance holds, if it holds one. */
+  private turn?: string;
 
   constructor(
     private readonly outbox: OutboxStore,
@@ -45,16 +47,18 @@ export class OutboxDispatcher extends PeriodicJob {
       for (const pending of await this.outbox.pending(BATCH)) {
         // The turn is taken (or extended) before each delivery, for a little longer than one delivery
         // may take: an instance that dies holding it is replaced within seconds.
-        if (!(await this.outbox.takeTurn(this.owner, 2 * this.config.timeoutMs + this.config.pollMs))) return;
-        if (await this.deliver(pending)) delivered++;
+        this.turn = await this.outbox.takeTurn(2 * this.config.timeoutMs + this.config.pollMs, this.turn);
+        if (!this.turn) return;
+        if (await this.deliver(this.turn, pending)) delivered++;
       }
       if (delivered === 0) return;
     }
   }
 
-  private async deliver(pending: PendingEvent): Promise<boolean> {
+  private async deliver(turn: string, pending: PendingEvent): Promise<boolean> {
     const body = JSON.stringify(pending.event);
     const signature = eventSignature(this.config.secret, body, Math.floor(this.clock.now() / 1000));
+    let error: string;
     try {
       const res = await fetch(this.config.url!, {
         method: 'POST',
@@ -64,25 +68,22 @@ export class OutboxDispatcher extends PeriodicJob {
         signal: AbortSignal.timeout(this.config.timeoutMs),
       });
       await res.body?.cancel();
-      if (res.status >= 200 && res.status < 300) {
-        await this.outbox.delivered(pending.event.id);
-        return true;
-      }
-    } catch {
-      // A timeout or a refused connection: retried like a non-2xx answer.
+      if (res.status >= 200 && res.status < 300) return this.outbox.delivered(turn, pending.event.id);
+      error = `answered ${res.status}`;
+    } catch (failure) {
+      error = failure instanceof Error && failure.name === 'TimeoutError' ? 'no answer in time' : 'could not be reached';
     }
-    await this.failed(pending);
+    await this.failed(turn, pending, error);
     return false;
   }
 
-  private async failed(pending: PendingEvent): Promise<void> {
-    const now = this.clock.now();
-    if (now - pending.createdAt >= this.config.giveUpAfterMs) {
+  private async failed(turn: string, pending: PendingEvent, error: string): Promise<void> {
+    if (pending.ageMs >= this.config.giveUpAfterMs) {
       this.logger.error(`Gave up on event ${pending.event.id} (${pending.event.type}) after ${pending.attempts + 1} attempts`);
-      await this.outbox.drop(pending.event.id);
+      await this.outbox.giveUp(turn, pending.event.id, error);
       return;
     }
     const wait = Math.min(MAX_RETRY_WAIT_MS, this.config.retryBaseMs * 2 ** pending.attempts);
-    await this.outbox.retryAt(pending.event.id, pending.attempts + 1, now + wait);
+    await this.outbox.retryLater(turn, pending.event.id, wait, error);
   }
 }

@@ -6,6 +6,11 @@ export interface IdempotencyScope {
   key: string;
 }
 
+/** A key whose write this caller runs: `lease` is the fencing token every write of its progress presents. */
+export interface HeldKey extends IdempotencyScope {
+  lease: string;
+}
+
 /** What a write sent so far: `next` is the index of the first record not yet written. */
 export interface WriteProgress {
   next: number;
@@ -21,7 +26,7 @@ export type WriteOutcome =
 
 export type Claim =
   /** The caller runs the write: a new key, or one whose holder stopped (a crash) with this progress. */
-  | { kind: 'started'; progress?: WriteProgress }
+  | { kind: 'started'; key: HeldKey; progress?: WriteProgress }
   | { kind: 'finished'; outcome: WriteOutcome }
   /** The same key came with another request. */
   | { kind: 'mismatch' }
@@ -31,13 +36,18 @@ export type Claim =
 /** Durable idempotency keys (SQL: they must survive restarts and be shared by every instance). */
 export abstract class IdempotencyStore {
   /**
-   * Claims `scope` for a request with this fingerprint, holding it for `leaseMs` unless progress is
-   * saved meanwhile; the key and its outcome are kept for `ttlMs`.
+   * Claims `scope` for a request with this fingerprint, holding it for `leaseMs` (the database's time)
+   * unless progress is saved meanwhile; the key and its outcome are kept for `ttlMs`.
    */
   abstract claim(scope: IdempotencyScope, fingerprint: string, leaseMs: number, ttlMs: number): Promise<Claim>;
-  /** Records what is written so far and extends the lease. */
-  abstract saveProgress(scope: IdempotencyScope, progress: WriteProgress, leaseMs: number): Promise<void>;
-  abstract finish(scope: IdempotencyScope, outcome: WriteOutcome): Promise<void>;
+  /**
+   * Records what is written so far and extends the lease for `leaseMs`. Fails with
+   * idempotency_key_in_use when the lease was taken over: a holder that stalled writes nothing more.
+   */
+  abstract saveProgress(key: HeldKey, progress: WriteProgress, leaseMs: number): Promise<void>;
+  abstract finish(key: HeldKey, outcome: WriteOutcome): Promise<void>;
   /** Forgets the key: nothing was written, so a retry with it may start afresh. */
-  abstract release(scope: IdempotencyScope): Promise<void>;
+  abstract release(key: HeldKey): Promise<void>;
+  /** Deletes up to `limit` keys past their time to live; how many went. */
+  abstract purge(limit: number): Promise<number>;
 }

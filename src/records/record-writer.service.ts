@@ -6,7 +6,7 @@ import { recordsConfig, type RecordsConfig } from '../config/records.config';
 import type { StoredConnection } from '../connections/connection.store';
 import { TokenService } from '../connections/token.service';
 import { fingerprint } from './fingerprint';
-import { type IdempotencyScope, IdempotencyStore, type WriteOutcome, type WriteProgress } from './idempotency.store';
+import { type HeldKey, type IdempotencyScope, IdempotencyStore, type WriteOutcome, type WriteProgress } from './idempotency.store';
 import { requireScope, WRITE_SCOPE } from './record-scope';
 import type { WriteRequest } from './write-request';
 
@@ -60,28 +60,29 @@ export class RecordWriterService {
       case 'running':
         throw new AppError(ErrorCode.IdempotencyKeyInUse, { retryAfterSeconds: 1 });
     }
+    const held = claim.key;
     const start = claim.progress ?? { next: 0, records: [] };
     let body: Record<string, unknown>;
     try {
-      body = await this.send(stored, items, send, start, scope);
+      body = await this.send(stored, items, send, start, held);
     } catch (error) {
       // Written in part: that answer is the outcome. Nothing written: a retry may start afresh. If the
       // store cannot take either, the lease runs out and a retry resumes from the last saved progress.
       const partial = error instanceof AppError && error.details?.notWrittenFrom !== undefined;
       const settled = !partial
-        ? this.idempotency.release(scope)
+        ? this.idempotency.release(held)
         : RETRYABLE.has((error as AppError).code)
           ? // Cut short by something that passes (a 429, Airtable or the store down): a retry with the key resumes.
-            this.idempotency.saveProgress(scope, progressOf(error as AppError), 0)
-          : this.idempotency.finish(scope, failure(error as AppError));
+            this.idempotency.saveProgress(held, progressOf(error as AppError), 0)
+          : this.idempotency.finish(held, failure(error as AppError));
       await settled.catch(() => undefined);
       throw error;
     }
-    await this.idempotency.finish(scope, { ok: true, body });
+    await this.idempotency.finish(held, { ok: true, body });
     return body;
   }
 
-  private async send(stored: StoredConnection, items: unknown[], send: Sender, start: WriteProgress, scope?: IdempotencyScope): Promise<Record<string, unknown>> {
+  private async send(stored: StoredConnection, items: unknown[], send: Sender, start: WriteProgress, held?: HeldKey): Promise<Record<string, unknown>> {
     let progress = start;
     const { chunkSize } = this.config;
     while (progress.next < items.length) {
@@ -90,7 +91,7 @@ export class RecordWriterService {
         const written = await this.tokens.withAccessToken(stored, (token) => send(token, chunk));
         progress = advance(progress, written, chunk.length);
         // Stops at once if the store fails: every chunk written is one its progress knows of, bar this one.
-        if (scope) await this.idempotency.saveProgress(scope, progress, this.config.idempotencyLeaseMs);
+        if (held) await this.idempotency.saveProgress(held, progress, this.config.idempotencyLeaseMs);
       } catch (error) {
         throw cutShort(error, progress, items.length);
       }

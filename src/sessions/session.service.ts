@@ -1,7 +1,7 @@
 import { Injectable } from '@nestjs/common';
-import { ConnectionStore, type StoredConnection } from '../connections/connection.store';
+import { type ConnectionEffects, ConnectionStore, type StoredConnection } from '../connections/connection.store';
 import { EventsService } from '../events/events.service';
-import { SessionStore } from './session.store';
+import { type NewSession, SessionStore } from './session.store';
 
 /** The session behind a browser's cookie, and the Airtable connection it uses. */
 @Injectable()
@@ -18,10 +18,12 @@ export class SessionService {
     return session ? this.connections.load(session.connectionId) : undefined;
   }
 
-  /** A new id at every login (never one the browser had before), and the browser's old session ends. */
-  async start(connectionId: string, previousSessionId: string | undefined): Promise<string> {
-    if (previousSessionId) await this.sessions.delete(previousSessionId);
-    return this.sessions.create(connectionId);
+  /**
+   * A new id at every login (never one the browser had before), and the browser's old session ends:
+   * stored by the connection store in the login's transaction.
+   */
+  issue(previousSessionId: string | undefined): Pick<ConnectionEffects, 'session' | 'endSessionHash'> & { session: NewSession } {
+    return { session: this.sessions.issue(), ...(previousSessionId ? { endSessionHash: this.sessions.hashOf(previousSessionId) } : {}) };
   }
 
   /** Signing out ends the session and deletes its connection's tokens (and so its other sessions). */
@@ -29,10 +31,7 @@ export class SessionService {
     if (!sessionId) return;
     const session = await this.sessions.use(sessionId);
     const stored = session && (await this.connections.load(session.connectionId));
-    if (stored) {
-      await this.connections.delete(stored.connection.id);
-      await this.events.connection('connection.deleted', stored.connection);
-    }
+    if (stored) await this.connections.delete(stored.connection.id, { event: this.events.connection('connection.deleted', stored.connection) });
     await this.sessions.delete(sessionId);
   }
 }

@@ -5,13 +5,24 @@ export interface Session {
   lastSeenAt: number;
 }
 
+/** A session about to be stored (with the connection change that starts it): its id, and what is stored of it. */
+export interface NewSession {
+  id: string;
+  idHash: string;
+  createdAt: number;
+}
+
 /** Where sessions live: SQLite by default. Ids are opaque and random; only their HMAC is stored. */
 export abstract class SessionStore {
-  /** Stores a new session for the connection under a new random id and returns the id. */
-  abstract create(connectionId: string): Promise<string>;
+  /** A new random session id and its stored form, for `ConnectionStore` to store with the login. */
+  abstract issue(): NewSession;
+  /** The stored form of a session id. */
+  abstract hashOf(id: string): string;
   /** The session, unless it is unknown or past its idle or absolute lifetime. Records the visit. */
   abstract use(id: string): Promise<Session | undefined>;
   abstract delete(id: string): Promise<void>;
+  /** Deletes up to `limit` sessions past their lifetime; how many went. */
+  abstract purge(limit: number): Promise<number>;
 }
 
 export interface SessionLifetimes {

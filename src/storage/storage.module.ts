@@ -1,4 +1,4 @@
-import { type DynamicModule, Global, Inject, Module, type OnApplicationShutdown } from '@nestjs/common';
+import { type DynamicModule, Global, Inject, Module, type OnApplicationShutdown, type Provider } from '@nestjs/common';
 import type { Kysely } from 'kysely';
 import { BasePacer } from '../airtable/base-pacer';
 import { DistributedLock } from '../common/distributed-lock';
@@ -10,11 +10,14 @@ import { ConnectLinkStore } from '../connect/connect-link.store';
 import { OutboxStore } from '../events/outbox.store';
 import { IdempotencyStore } from '../records/idempotency.store';
 import { SessionStore } from '../sessions/session.store';
+import { LocalLock } from './memory/local-lock';
 import { memoryProviders } from './memory/memory.providers';
-import { redisProbe, redisProviders } from './redis/redis.providers';
+import { PostgresAdvisoryLock } from './sql/postgres-advisory-lock';
+import { lockHoldMs, redisProbe, redisProviders } from './redis/redis.providers';
 import { RedisService } from './redis/redis.service';
 import type { SqlSchema } from './sql/sql-database';
 import { SQL_DATABASE, sqlProbe, sqlProviders } from './sql/sql.providers';
+import { StoragePurge } from './storage-purge.job';
 import { PENDING_LOGINS, SCHEMA_CACHE, STORE_PROBES, THROTTLER_STORAGE } from './storage.tokens';
 
 /**
@@ -35,7 +38,7 @@ export class StorageModule implements OnApplicationShutdown {
     };
     return {
       module: StorageModule,
-      providers: [...sqlProviders(config), ...(config.redis.url ? redisProviders(config) : memoryProviders(config)), probes],
+      providers: [StoragePurge, ...sqlProviders(config), ...(config.redis.url ? redisProviders(config) : [...memoryProviders(config), lockWithoutRedis(config)]), probes],
       exports: [ConnectionStore, SessionStore, IdempotencyStore, ApiKeyStore, ConnectLinkStore, OutboxStore, WebhookStore, PENDING_LOGINS, SCHEMA_CACHE, THROTTLER_STORAGE, BasePacer, DistributedLock, STORE_PROBES],
     };
   }
@@ -43,4 +46,16 @@ export class StorageModule implements OnApplicationShutdown {
   async onApplicationShutdown(): Promise<void> {
     await this.db.destroy();
   }
+}
+
+/**
+ * Without Redis: a fleet on PostgreSQL still refreshes each connection once (an advisory lock); a
+ * single instance on SQLite needs nothing more than SingleFlight.
+ */
+function lockWithoutRedis(config: Config): Provider {
+  const { url, timeoutMs } = config.database;
+  return {
+    provide: DistributedLock,
+    useFactory: () => (url ? new PostgresAdvisoryLock(url, lockHoldMs(config), timeoutMs) : new LocalLock()),
+  };
 }

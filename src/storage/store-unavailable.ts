@@ -5,9 +5,51 @@ export function storeUnavailable(cause?: unknown): AppError {
 }
 
 /**
- * Resolves with `promise`, or fails with store_unavailable after `ms`; any other failure of a store
- * becomes store_unavailable too, so callers see one error whatever the driver. A call past its time is
- * left to finish or fail on its own: the caller just stops waiting for it.
+ * A store answered, and refused the statement: a constraint violation or a query error. Unlike an
+ * outage it will not pass by waiting, so it is a 500, logged with its class and the driver's code.
+ */
+export class StoreQueryError extends Error {
+  /** The driver's error code: PostgreSQL's SQLSTATE (`23505`) or SQLite's (`SQLITE_CONSTRAINT_UNIQUE`). */
+  readonly code: string;
+
+  constructor(cause: unknown) {
+    const code = driverCode(cause) ?? 'unknown';
+    super(`The store refused a statement (${code})`, { cause });
+    this.name = 'StoreQueryError';
+    this.code = code;
+  }
+
+  /** A unique key was already taken: a race between two writers, which the caller may be able to settle. */
+  get uniqueViolation(): boolean {
+    return this.code === '23505' || this.code === 'SQLITE_CONSTRAINT_UNIQUE' || this.code === 'SQLITE_CONSTRAINT_PRIMARYKEY';
+  }
+}
+
+const NETWORK_CODES = new Set(['ECONNREFUSED', 'ECONNRESET', 'ETIMEDOUT', 'EPIPE', 'EHOSTUNREACH', 'ENETUNREACH', 'ENOTFOUND', 'EAI_AGAIN']);
+const SQLITE_OUTAGES = /^SQLITE_(BUSY|LOCKED|IOERR|CANTOPEN|FULL|READONLY|PROTOCOL|NOMEM)/;
+
+function driverCode(error: unknown): string | undefined {
+  const code = (error as { code?: unknown } | null)?.code;
+  return typeof code === 'string' && /^[A-Z0-9_]{1,64}$/.test(code) ? code : undefined;
+}
+
+/**
+ * Whether a store failure means the store cannot be reached (wait and retry: 503) rather than that it
+ * refused the statement. PostgreSQL's connection and resource classes (08, 53, 57P, 58), the network's
+ * errors, the pool's own errors (no code: a connection that timed out or ended), and SQLite's busy,
+ * locked or I/O failures are outages.
+ */
+export function isStoreOutage(error: unknown): boolean {
+  if (!(error instanceof Error)) return true;
+  const code = driverCode(error);
+  if (code === undefined) return /connect|terminat|timeout|timed out|not open|closed|ended/i.test(error.message);
+  return NETWORK_CODES.has(code) || /^(08|53|57P|58)/.test(code) || SQLITE_OUTAGES.test(code);
+}
+
+/**
+ * Resolves with `promise`, or fails with store_unavailable after `ms`. An outage becomes
+ * store_unavailable, whatever the driver; a refused statement becomes a StoreQueryError. A call past
+ * its time is left to finish or fail on its own: the caller just stops waiting for it.
  */
 export async function withinTime<T>(promise: Promise<T>, ms: number): Promise<T> {
   let timer: NodeJS.Timeout | undefined;
@@ -17,7 +59,8 @@ export async function withinTime<T>(promise: Promise<T>, ms: number): Promise<T>
   try {
     return await Promise.race([promise, timeout]);
   } catch (error) {
-    throw error instanceof AppError ? error : storeUnavailable(error);
+    if (error instanceof AppError || error instanceof StoreQueryError) throw error;
+    throw isStoreOutage(error) ? storeUnavailable(error) : new StoreQueryError(error);
   } finally {
     clearTimeout(timer);
   }

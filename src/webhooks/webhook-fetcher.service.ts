@@ -1,8 +1,7 @@
 import { Inject, Injectable, Logger } from '@nestjs/common';
 import { AirtableWebhooksClient } from '../airtable/airtable-webhooks.client';
 import { AppError, ErrorCode } from '../common/app-error';
-import { Clock } from '../common/clock';
-import { randomToken, sha256Hex } from '../common/random';
+import { sha256Hex } from '../common/random';
 import { Coalescer } from '../common/single-flight';
 import { webhooksConfig, type WebhooksConfig } from '../config/webhooks.config';
 import { ConnectionStore } from '../connections/connection.store';
@@ -11,7 +10,7 @@ import { EventsService } from '../events/events.service';
 import { OutboxDispatcher } from '../events/outbox-dispatcher.service';
 import { Metrics } from '../metrics/metrics';
 import { changesView } from './webhook-views';
-import { WebhookStore } from './webhook.store';
+import { type ReadEnd, WebhookStore } from './webhook.store';
 import { WebhooksService } from './webhooks.service';
 
 /** Pages read in one run; a webhook with more is read on in the next. */
@@ -19,14 +18,13 @@ const MAX_PAGES_PER_RUN = 20;
 
 /**
  * Reads a webhook's new payloads from its stored cursor and forwards them as `airtable.changes`
- * events. One instance at a time per webhook (a lease row); each page's event and the cursor past
- * it are stored in one transaction, so a crash at any point forwards a page once or, later, again
+ * events. One instance at a time per webhook (a fenced lease on the database's clock); each page's
+ * event and the cursor past it are stored in one transaction, so a crash at any point forwards a page once or, later, again
  * under the same event id, never loses one.
  */
 @Injectable()
 export class WebhookFetcher {
   private readonly logger = new Logger(WebhookFetcher.name);
-  private readonly owner = randomToken();
   private readonly reads = new Coalescer();
 
   constructor(
@@ -37,7 +35,6 @@ export class WebhookFetcher {
     private readonly events: EventsService,
     private readonly dispatcher: OutboxDispatcher,
     private readonly webhooks: WebhooksService,
-    private readonly clock: Clock,
     private readonly metrics: Metrics,
     @Inject(webhooksConfig.KEY) private readonly config: WebhooksConfig,
   ) {}
@@ -52,17 +49,17 @@ export class WebhookFetcher {
   private async run(webhookId: string): Promise<void> {
     // With no receiver the payloads stay at Airtable (kept 7 days) rather than being read into nothing.
     if (!this.events.enabled) return;
-    const startedAt = this.clock.now();
-    let webhook = await this.store.lease(webhookId, this.owner, this.config.fetchLeaseMs);
+    let webhook = await this.store.lease(webhookId, this.config.fetchLeaseMs);
     if (!webhook) return;
-    // Pages are left for the next run: the webhook stays due, at the front of the queue.
-    let more = false;
+    const { lease, leasedAt, failures } = webhook;
+    // Pages left for the next run: the webhook stays due, at the front of the queue.
+    let end: ReadEnd = { readAt: leasedAt };
     try {
       const stored = await this.connections.load(webhook.connectionId);
       if (!stored || stored.connection.status !== 'active') return;
       for (let page = 0; webhook; page++) {
         if (page === MAX_PAGES_PER_RUN) {
-          more = true;
+          end = undefined;
           return;
         }
         const { cursor } = webhook;
@@ -70,22 +67,23 @@ export class WebhookFetcher {
         if (next.cursor === cursor) return; // nothing new, whatever mightHaveMore says
         // The id follows from the webhook and the cursor: whoever forwards this page, it is the same event.
         const event = next.payloads.length > 0 ? this.events.event('airtable.changes', changesView(webhook, stored.connection, cursor, next), `evt_${sha256Hex(`${webhook.id}:${cursor}`).slice(0, 24)}`) : undefined;
-        if (!(await this.store.advance(webhook.id, this.owner, cursor, next.cursor, event))) return;
+        if (!(await this.store.advance(webhook.id, lease, cursor, next.cursor, event))) return;
         this.metrics.webhookPayloads.inc(next.payloads.length);
         // Delivered now rather than at the dispatcher's next poll.
         if (event) void this.dispatcher.runOnce();
         if (!next.mightHaveMore) return;
         // Extends the lease for the next page, and reads the cursor as stored.
-        webhook = await this.store.lease(webhookId, this.owner, this.config.fetchLeaseMs);
+        webhook = await this.store.lease(webhookId, this.config.fetchLeaseMs, lease);
       }
     } catch (error) {
       // Airtable no longer has it: nothing will come any more, and the app must hear so.
       if (error instanceof AppError && error.code === ErrorCode.NotFound && webhook) return await this.webhooks.expire(webhook, 'gone');
+      // Read again after a wait that doubles with each failure in a row, up to the quiet time: sooner
+      // than that once Airtable is back, and never ahead of healthy webhooks while it is not.
+      end = { retryInMs: Math.min(this.config.quietFetchMs, this.config.jobIntervalMs * 2 ** failures) };
       throw error;
     } finally {
-      // A run that ended, read all or failed, counts as a read: a failing webhook then waits for its next
-      // ping or the quiet time instead of heading the queue of every pass, ahead of healthy ones.
-      await this.store.release(webhookId, this.owner, more ? undefined : startedAt).catch(() => undefined);
+      await this.store.release(webhookId, lease, end).catch(() => undefined);
     }
   }
 }

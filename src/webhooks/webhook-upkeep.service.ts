@@ -3,13 +3,13 @@ import { AirtableWebhooksClient } from '../airtable/airtable-webhooks.client';
 import { AppError, ErrorCode } from '../common/app-error';
 import { Clock } from '../common/clock';
 import { PeriodicJob } from '../common/periodic-job';
-import { randomToken } from '../common/random';
 import { webhooksConfig, type WebhooksConfig } from '../config/webhooks.config';
 import { ConnectionStore } from '../connections/connection.store';
 import { TokenService } from '../connections/token.service';
 import { Metrics } from '../metrics/metrics';
 import { WebhookFetcher } from './webhook-fetcher.service';
 import { type Webhook, WebhookStore } from './webhook.store';
+import { WebhookTeardowns } from './webhook-teardowns.service';
 import { WebhooksService } from './webhooks.service';
 
 const BATCH = 100;
@@ -18,12 +18,12 @@ const BATCH = 100;
  * The periodic job of every instance: reads the webhooks that were pinged and not read yet (the
  * instance that took the ping died) or that were quiet too long (a ping was lost), and refreshes
  * each webhook well before Airtable's 7 days run out. One that cannot be refreshed in time, or that
- * Airtable refuses to refresh, is reported with a `webhook.expired` event.
+ * Airtable refuses to refresh, is reported with a `webhook.expired` event. It also deletes at Airtable
+ * the webhooks of deleted connections.
  */
 @Injectable()
 export class WebhookUpkeep extends PeriodicJob {
   private readonly logger = new Logger(WebhookUpkeep.name);
-  private readonly owner = randomToken();
 
   constructor(
     private readonly store: WebhookStore,
@@ -32,6 +32,7 @@ export class WebhookUpkeep extends PeriodicJob {
     private readonly client: AirtableWebhooksClient,
     private readonly fetcher: WebhookFetcher,
     private readonly webhooks: WebhooksService,
+    private readonly teardowns: WebhookTeardowns,
     private readonly clock: Clock,
     private readonly metrics: Metrics,
     @Inject(webhooksConfig.KEY) private readonly config: WebhooksConfig,
@@ -50,11 +51,13 @@ export class WebhookUpkeep extends PeriodicJob {
   private async work(): Promise<void> {
     for (const id of await this.store.dueForFetch(this.config.quietFetchMs, BATCH)) await this.fetcher.fetch(id);
     for (const webhook of await this.store.dueForRefresh(this.clock.now() + this.config.refreshBeforeMs, BATCH)) await this.refresh(webhook);
+    await this.teardowns.run();
   }
 
   private async refresh(webhook: Webhook): Promise<void> {
     // The fetch lease also keeps two instances from refreshing one webhook at once.
-    if (!(await this.store.lease(webhook.id, this.owner, this.config.fetchLeaseMs))) return;
+    const leased = await this.store.lease(webhook.id, this.config.fetchLeaseMs);
+    if (!leased) return;
     try {
       const stored = await this.connections.load(webhook.connectionId);
       if (!stored) return;
@@ -73,7 +76,7 @@ export class WebhookUpkeep extends PeriodicJob {
         this.logger.warn(`Refreshing webhook ${webhook.id} failed (${error instanceof AppError ? error.code : 'unexpected error'}); it is tried again`);
       }
     } finally {
-      await this.store.release(webhook.id, this.owner).catch(() => undefined);
+      await this.store.release(webhook.id, leased.lease, undefined).catch(() => undefined);
     }
   }
 }

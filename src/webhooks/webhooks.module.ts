@@ -6,6 +6,7 @@ import { EventsModule } from '../events/events.module';
 import { WebhookFetcher } from './webhook-fetcher.service';
 import { WebhookNotificationsController } from './webhook-notifications.controller';
 import { WebhookPings } from './webhook-pings';
+import { WebhookTeardowns } from './webhook-teardowns.service';
 import { WebhookUpkeep } from './webhook-upkeep.service';
 import { WebhooksController } from './webhooks.controller';
 import { WebhooksService } from './webhooks.service';
@@ -14,6 +15,6 @@ import { WebhooksService } from './webhooks.service';
 @Module({
   imports: [AirtableModule, ConnectionsModule, EventsModule, AccessModule],
   controllers: [WebhooksController, WebhookNotificationsController],
-  providers: [WebhooksService, WebhookFetcher, WebhookPings, WebhookUpkeep],
+  providers: [WebhooksService, WebhookFetcher, WebhookPings, WebhookUpkeep, WebhookTeardowns],
 })
 export class WebhooksModule {}

@@ -16,7 +16,7 @@ export const WEBHOOKS_PER_BASE = 2;
 const SCOPES_FOR_DATA_TYPE: Record<string, string> = { tableData: 'data.records:read', tableFields: 'schema.bases:read', tableMetadata: 'schema.bases:read' };
 
 /** What Airtable answers when this connection can no longer delete the webhook there. */
-const UNREACHABLE = [ErrorCode.NotFound, ErrorCode.ReauthRequired, ErrorCode.BaseNotAccessible, ErrorCode.InsufficientScope];
+export const UNREACHABLE = [ErrorCode.NotFound, ErrorCode.ReauthRequired, ErrorCode.BaseNotAccessible, ErrorCode.InsufficientScope];
 
 export type ExpiryReason = 'not_refreshed' | 'refused' | 'gone';
 

@@ -4,6 +4,7 @@ import { chownSync, mkdtempSync, readdirSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { Client } from 'pg';
+import type { Insertable } from 'kysely';
 import type { ConnectionsTable } from '../../src/storage/sql/sql-database';
 
 /** A server where user postgres may create databases (trust auth on this machine). */
@@ -36,7 +37,7 @@ async function asAdmin(serverUrl: string, statement: string): Promise<void> {
 }
 
 /** A connection as a bare row, for specs that need one in the table (sessions belong to one). */
-export const CONNECTION_ROW: ConnectionsTable = {
+export const CONNECTION_ROW: Insertable<ConnectionsTable> = {
   id: 'conn-1',
   user_id: 'usrTest00000001',
   email: null,

@@ -26,10 +26,15 @@ export class ServiceProcess {
   private child?: ChildProcess;
   private output = '';
 
-  constructor(private readonly env: Record<string, string>) {}
+  /** `wrapper` runs the service under another command, e.g. `['faketime', '-f', '-2m']` for a skewed clock. */
+  constructor(
+    private readonly env: Record<string, string>,
+    private readonly wrapper: string[] = [],
+  ) {}
 
   async start(url: string): Promise<void> {
-    this.child = spawn(process.execPath, [join(SERVICE_BUILD, 'main.js')], {
+    const [command, ...args] = [...this.wrapper, process.execPath, join(SERVICE_BUILD, 'main.js')];
+    this.child = spawn(command, args, {
       cwd: ROOT,
       env: { ...process.env, NODE_ENV: 'production', ...this.env },
       stdio: ['ignore', 'pipe', 'pipe'],

@@ -12,8 +12,6 @@ import { RedisService } from './redis.service';
 /** Ephemeral state shared by a fleet, in Redis: what is lost with it only makes logins in progress start again. */
 export function redisProviders(config: Config): Provider[] {
   const { timeoutMs } = config.redis;
-  // Held at most through a paced, timed-out Airtable call; twice that is a safe expiry.
-  const lockHoldMs = 2 * (config.airtable.timeoutMs + config.airtable.rateLimitMaxWaitMs);
   return [
     RedisService,
     { provide: PENDING_LOGINS, inject: [RedisService], useFactory: (redis: RedisService) => redisKeyv(redis, 'pending', config.auth.requestTtlMs, timeoutMs) },
@@ -21,8 +19,13 @@ export function redisProviders(config: Config): Provider[] {
     { provide: THROTTLER_STORAGE, inject: [RedisService], useFactory: (redis: RedisService) => new RedisThrottlerStorage(redis) },
     // With Redis the pace holds for the whole fleet, not per instance.
     { provide: BasePacer, inject: [RedisService], useFactory: (redis: RedisService) => new RedisBasePacer(config.airtable, redis) },
-    { provide: DistributedLock, inject: [RedisService], useFactory: (redis: RedisService) => new RedisLock(redis, lockHoldMs) },
+    { provide: DistributedLock, inject: [RedisService], useFactory: (redis: RedisService) => new RedisLock(redis, lockHoldMs(config)) },
   ];
+}
+
+/** A lock is held at most through a paced, timed-out Airtable call; twice that is a safe expiry (and wait). */
+export function lockHoldMs(config: Config): number {
+  return 2 * (config.airtable.timeoutMs + config.airtable.rateLimitMaxWaitMs);
 }
 
 export function redisProbe(redis: RedisService) {

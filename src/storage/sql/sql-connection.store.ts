@@ -1,12 +1,17 @@
 import type { Kysely, Selectable } from 'kysely';
-import { type Connection, ConnectionStore, type StoredConnection } from '../../connections/connection.store';
+import { type Connection, type ConnectionEffects, ConnectionStore, type StoredConnection } from '../../connections/connection.store';
 import { sealTokens } from '../../connections/sealed-tokens';
 import type { TokenCipher } from '../../connections/token-cipher';
 import type { ConnectionsTable, SqlSchema } from './sql-database';
 import { withinTime } from '../store-unavailable';
 import { DEFAULT_SQL_TIMEOUT_MS, type SqlStoreOptions } from './sql-database';
+import { dbNow } from './sql-dialect';
+import { insertEvent } from './sql-outbox.store';
 
-/** Connections in the `connections` table, tokens sealed; the same statements on SQLite and PostgreSQL. */
+/**
+ * Connections in the `connections` table, tokens sealed; the same statements on SQLite and PostgreSQL.
+ * Every change is one transaction with its effects: its event, the login's session, the link it used.
+ */
 export class SqlConnectionStore extends ConnectionStore {
   private readonly timeoutMs: number;
 
@@ -19,16 +24,50 @@ export class SqlConnectionStore extends ConnectionStore {
     this.timeoutMs = options.timeoutMs ?? DEFAULT_SQL_TIMEOUT_MS;
   }
 
-  async create(connection: Connection): Promise<void> {
+  async create(connection: Connection, effects: ConnectionEffects = {}): Promise<void> {
     const row = { id: connection.id, created_at: connection.createdAt, ...this.columns(connection) };
-    await withinTime(this.db.insertInto('connections').values(row).execute(), this.timeoutMs);
+    await this.run(async (trx) => {
+      await trx.insertInto('connections').values(row).execute();
+      await this.apply(trx, connection.id, effects);
+      return true;
+    });
   }
 
-  async update(connection: Connection): Promise<boolean> {
-    const columns = this.columns(connection);
-    const update = this.db.updateTable('connections').set(columns).where('id', '=', connection.id).executeTakeFirst();
-    const result = await withinTime(update, this.timeoutMs);
-    return result.numUpdatedRows > 0n;
+  async update(connection: Connection, effects: ConnectionEffects = {}): Promise<boolean> {
+    return this.run(async (trx) => {
+      let update = trx
+        .updateTable('connections')
+        .set(this.columns(connection))
+        .set((eb) => ({ version: eb('version', '+', 1) }))
+        .where('id', '=', connection.id);
+      if (connection.version !== undefined) update = update.where('version', '=', connection.version);
+      if (Number((await update.executeTakeFirst()).numUpdatedRows) !== 1) return false;
+      await this.apply(trx, connection.id, effects);
+      return true;
+    });
+  }
+
+  async delete(id: string, effects: ConnectionEffects = {}): Promise<boolean> {
+    return this.run(async (trx) => {
+      const row = await trx.selectFrom('connections').select('tokens').where('id', '=', id).executeTakeFirst();
+      if (!row) return false;
+      // Its webhooks hold places at Airtable until deleted there, which needs the tokens: they are
+      // kept, sealed as they were, only for that (WebhookTeardowns), and the webhooks go with the row.
+      if (row.tokens !== null) {
+        const teardowns = trx
+          .selectFrom('webhooks')
+          .select((eb) => ['id', 'connection_id', 'airtable_id', 'base_id', eb.val(row.tokens!).as('tokens'), eb.lit(0).as('attempts'), dbNow(trx).as('next_attempt_at'), dbNow(trx).as('created_at')])
+          .where('connection_id', '=', id);
+        await trx
+          .insertInto('webhook_teardowns')
+          .columns(['webhook_id', 'connection_id', 'airtable_id', 'base_id', 'tokens', 'attempts', 'next_attempt_at', 'created_at'])
+          .expression(teardowns)
+          .execute();
+      }
+      await trx.deleteFrom('connections').where('id', '=', id).execute();
+      await this.apply(trx, id, effects);
+      return true;
+    });
   }
 
   /** Everything an update may change: the id and creation time stay as they were. */
@@ -43,6 +82,24 @@ export class SqlConnectionStore extends ConnectionStore {
       refresh_expires_at: connection.tokens?.refreshExpiresAt ?? null,
       updated_at: connection.updatedAt,
     };
+  }
+
+  private async apply(trx: Kysely<SqlSchema>, connectionId: string, { event, session, endSessionHash, linkHash }: ConnectionEffects): Promise<void> {
+    if (endSessionHash) await trx.deleteFrom('sessions').where('id_hash', '=', endSessionHash).execute();
+    if (session) {
+      await trx
+        .insertInto('sessions')
+        .values({ id_hash: session.idHash, connection_id: connectionId, created_at: session.createdAt, last_seen_at: session.createdAt })
+        .execute();
+    }
+    if (linkHash) {
+      await trx
+        .updateTable('connect_links')
+        .set((eb) => ({ used_at: eb.fn.coalesce('used_at', dbNow(trx)), connection_id: eb.fn.coalesce('connection_id', eb.val(connectionId)) }))
+        .where('token_hash', '=', linkHash)
+        .execute();
+    }
+    if (event) await insertEvent(trx, connectionId, event);
   }
 
   protected async read(id: string): Promise<StoredConnection | undefined> {
@@ -64,10 +121,6 @@ export class SqlConnectionStore extends ConnectionStore {
     return row && toConnection(row);
   }
 
-  async delete(id: string): Promise<void> {
-    await withinTime(this.db.deleteFrom('connections').where('id', '=', id).execute(), this.timeoutMs);
-  }
-
   async dueForKeepAlive(before: number, limit: number): Promise<string[]> {
     const query = this.db
       .selectFrom('connections')
@@ -78,6 +131,10 @@ export class SqlConnectionStore extends ConnectionStore {
       .limit(limit);
     const rows = await withinTime(query.execute(), this.timeoutMs);
     return rows.map((row) => row.id);
+  }
+
+  private run<T>(work: (trx: Kysely<SqlSchema>) => Promise<T>): Promise<T> {
+    return withinTime(this.db.transaction().execute(work), this.timeoutMs);
   }
 }
 
@@ -92,5 +149,6 @@ function toConnection(row: Selectable<ConnectionsTable>): Connection {
     createdAt: row.created_at,
     updatedAt: row.updated_at,
     ...(row.end_user_id === null ? {} : { endUserId: row.end_user_id }),
+    version: Number(row.version),
   };
 }

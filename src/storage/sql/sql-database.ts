@@ -1,6 +1,6 @@
 import { Logger } from '@nestjs/common';
 import Database from 'better-sqlite3';
-import { type Dialect, Kysely, PostgresDialect, SqliteDialect, type SqliteDatabase } from 'kysely';
+import { type Dialect, type Generated, Kysely, PostgresDialect, SqliteDialect, type SqliteDatabase } from 'kysely';
 import { mkdirSync } from 'node:fs';
 import { dirname } from 'node:path';
 import { Pool, TypeOverrides } from 'pg';
@@ -19,6 +19,8 @@ export interface ConnectionsTable {
   updated_at: number;
   /** The app's end user this connection belongs to (connect links); null when made by signing in here. */
   end_user_id: string | null;
+  /** Counts writes: an update names the version it read, so a stale write (a refresh racing a revoke) loses. */
+  version: Generated<number>;
 }
 
 export interface SessionsTable {
@@ -37,7 +39,6 @@ export interface IdempotencyKeysTable {
   progress: string | null;
   /** Set once the write ended: the answer every repeat gets. */
   outcome: string | null;
-  lease_until: number;
   expires_at: number;
 }
 
@@ -60,26 +61,44 @@ export interface ConnectLinksTable {
   return_url: string | null;
   created_at: number;
   expires_at: number;
-  /** Set when the link was opened: each link starts one login. */
+  /** Set when a login through the link made its connection: the link is used up then, not when opened. */
   used_at: number | null;
+  connection_id: string | null;
 }
 
 export interface OutboxEventsTable {
+  /** The database's sequence: the order events were committed in, whichever instance wrote them. */
+  seq: Generated<number>;
   id: string;
-  /** Creation order: milliseconds and a counter, so events of one instance keep the order they were made in. */
-  seq: number;
   connection_id: string;
   /** The event JSON exactly as it is sent (and signed). */
   body: string;
+  status: 'pending' | 'delivered' | 'failed';
   attempts: number;
   next_attempt_at: number;
   created_at: number;
+  /** When it was delivered or given up: kept until EVENTS_RETENTION_DAYS after. */
+  finished_at: number | null;
+  last_error: string | null;
 }
 
-export interface OutboxDispatcherTable {
-  id: number;
-  owner: string | null;
-  lease_until: number;
+export interface LeasesTable {
+  name: string;
+  /** The fencing token of the current holder: random per acquisition. */
+  token: string;
+  /** The database's time, epoch milliseconds. */
+  expires_at: number;
+}
+
+export interface WebhookTeardownsTable {
+  webhook_id: string;
+  connection_id: string;
+  airtable_id: string;
+  base_id: string;
+  tokens: string;
+  attempts: number;
+  next_attempt_at: number;
+  created_at: number;
 }
 
 export interface WebhooksTable {
@@ -99,9 +118,9 @@ export interface WebhooksTable {
   /** The last valid ping, and the start of the last fetch that read everything: a ping after it means a fetch is due. */
   pinged_at: number;
   fetched_at: number;
-  /** The instance fetching its payloads, until when: one at a time per webhook. */
-  lease_owner: string | null;
-  lease_until: number;
+  /** Reads that failed in a row, and when the next may be tried: a failing webhook backs off on its own. */
+  failures: Generated<number>;
+  retry_at: Generated<number>;
   created_at: number;
 }
 
@@ -112,8 +131,9 @@ export interface SqlSchema {
   api_keys: ApiKeysTable;
   connect_links: ConnectLinksTable;
   outbox_events: OutboxEventsTable;
-  outbox_dispatcher: OutboxDispatcherTable;
+  leases: LeasesTable;
   webhooks: WebhooksTable;
+  webhook_teardowns: WebhookTeardownsTable;
 }
 
 export interface SqlDatabaseOptions {

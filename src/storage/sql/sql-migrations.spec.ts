@@ -1,5 +1,5 @@
 import Database from 'better-sqlite3';
-import type { Kysely } from 'kysely';
+import { type Kysely, Migrator } from 'kysely';
 import { createHash } from 'node:crypto';
 import { copyFileSync, mkdtempSync, readFileSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
@@ -8,12 +8,19 @@ import { CONNECTION_ROW, createTestDatabase, SQL_DIALECTS } from '../../../test/
 import type { TokensConfig } from '../../config/tokens.config';
 import type { Connection } from '../../connections/connection.store';
 import { TokenCipher } from '../../connections/token-cipher';
+import { connectionsAndSessions } from './migrations/001-connections-and-sessions';
+import { idempotencyKeys } from './migrations/002-idempotency-keys';
+import { apiKeys } from './migrations/003-api-keys';
+import { connectLinks } from './migrations/004-connect-links';
+import { outbox } from './migrations/005-outbox';
+import { webhooks } from './migrations/006-webhooks';
 import { SqlConnectionStore } from './sql-connection.store';
 import { openSqlDatabase, type SqlSchema } from './sql-database';
 import { migrateToLatest } from './sql-migrations';
+import { insertEvent, SqlOutboxStore } from './sql-outbox.store';
 import { SqlSessionStore } from './sql-session.store';
 
-const ALL = ['001-connections-and-sessions', '002-idempotency-keys', '003-api-keys', '004-connect-links', '005-outbox', '006-webhooks'];
+const ALL = ['001-connections-and-sessions', '002-idempotency-keys', '003-api-keys', '004-connect-links', '005-outbox', '006-webhooks', '007-durable-order'];
 const FIRST = ALL[0];
 const FIXTURE = join(__dirname, '../../../test/fixtures/store-v0.sqlite');
 const recorded = JSON.parse(readFileSync(join(__dirname, '../../../test/fixtures/store-v0.json'), 'utf8')) as {
@@ -22,6 +29,27 @@ const recorded = JSON.parse(readFileSync(join(__dirname, '../../../test/fixtures
   sid: string;
   connection: Connection;
 };
+
+/** The migrations before 007, to build a database as it was before it. */
+const BEFORE_007 = {
+  '001-connections-and-sessions': connectionsAndSessions,
+  '002-idempotency-keys': idempotencyKeys,
+  '003-api-keys': apiKeys,
+  '004-connect-links': connectLinks,
+  '005-outbox': outbox,
+  '006-webhooks': webhooks,
+};
+
+/** A row of the outbox as 005 made it. */
+interface LegacyOutboxEvent {
+  id: string;
+  seq: number;
+  connection_id: string;
+  body: string;
+  attempts: number;
+  next_attempt_at: number;
+  created_at: number;
+}
 
 const sha256 = (path: string) => createHash('sha256').update(readFileSync(path)).digest('hex');
 const aCentury = 100 * 365 * 24 * 3600_000;
@@ -43,11 +71,10 @@ describe('migrateToLatest', () => {
     try {
       expect(await migrateToLatest(db)).toEqual(ALL);
       const cipher = new TokenCipher({ encryptionKeys: [Buffer.from(recorded.encryptionKey, 'base64url')] } as TokensConfig);
-      expect(await new SqlConnectionStore(db, cipher).get(recorded.connection.id)).toEqual(recorded.connection);
+      expect(await new SqlConnectionStore(db, cipher).get(recorded.connection.id)).toEqual({ ...recorded.connection, version: 1 });
       // Lifetimes that outlast the recording, whenever this runs.
       const sessions = new SqlSessionStore(db, { sessionSecret: recorded.sessionSecret, sessionIdleMs: aCentury, sessionTtlMs: aCentury });
       expect((await sessions.use(recorded.sid))?.connectionId).toBe(recorded.connection.id);
-      sessions.onModuleDestroy();
     } finally {
       await db.destroy();
     }
@@ -98,7 +125,39 @@ describe('migrateToLatest', () => {
       expect(await migrateToLatest(db)).toEqual(ALL);
       await db.insertInto('connections').values(CONNECTION_ROW).execute();
       expect(await migrateToLatest(db)).toEqual([]);
-      expect(await db.selectFrom('connections').selectAll().execute()).toEqual([CONNECTION_ROW]);
+      expect(await db.selectFrom('connections').selectAll().execute()).toEqual([{ ...CONNECTION_ROW, version: 1 }]);
+    });
+
+    it('carries the events still waiting in the old outbox into the new one, in their order, and numbers new ones after them', async () => {
+      const database = await provision();
+      const old = openSqlDatabase(database.options);
+      try {
+        await new Migrator({ db: old, provider: { getMigrations: async () => BEFORE_007 } }).migrateToLatest();
+        const legacy = old as unknown as Kysely<{ outbox_events: LegacyOutboxEvent }>;
+        const body = (id: string) => JSON.stringify({ id, type: 'connection.updated', createdAt: new Date(0).toISOString(), data: {} });
+        // Stored out of order: the old sequence, not the insertion, is the order to keep.
+        await legacy
+          .insertInto('outbox_events')
+          .values([
+            { id: 'evt_b', seq: 20, connection_id: 'conn-1', body: body('evt_b'), attempts: 3, next_attempt_at: 0, created_at: 2 },
+            { id: 'evt_a', seq: 10, connection_id: 'conn-1', body: body('evt_a'), attempts: 0, next_attempt_at: 0, created_at: 1 },
+            { id: 'evt_c', seq: 30, connection_id: 'conn-2', body: body('evt_c'), attempts: 0, next_attempt_at: 0, created_at: 3 },
+          ])
+          .execute();
+        expect(await migrateToLatest(old)).toEqual(['007-durable-order']);
+        await old.transaction().execute((trx) => insertEvent(trx, 'conn-1', { id: 'evt_new', type: 'connection.updated', createdAt: new Date(0).toISOString(), data: {} }));
+        const rows = await old.selectFrom('outbox_events').select(['id', 'status', 'attempts', 'finished_at']).orderBy('seq').execute();
+        expect(rows).toEqual([
+          { id: 'evt_a', status: 'pending', attempts: 0, finished_at: null },
+          { id: 'evt_b', status: 'pending', attempts: 3, finished_at: null },
+          { id: 'evt_c', status: 'pending', attempts: 0, finished_at: null },
+          { id: 'evt_new', status: 'pending', attempts: 0, finished_at: null },
+        ]);
+        expect((await new SqlOutboxStore(old, 2_000).pending(10)).map((pending) => pending.event.id)).toEqual(['evt_a', 'evt_c']);
+      } finally {
+        await old.destroy();
+        await database.remove();
+      }
     });
   });
 });

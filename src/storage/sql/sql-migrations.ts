@@ -5,6 +5,7 @@ import { apiKeys } from './migrations/003-api-keys';
 import { connectLinks } from './migrations/004-connect-links';
 import { outbox } from './migrations/005-outbox';
 import { webhooks } from './migrations/006-webhooks';
+import { durableOrder } from './migrations/007-durable-order';
 import type { SqlSchema } from './sql-database';
 
 /** Listed here rather than read from a folder: the build output does not keep the source layout. */
@@ -15,6 +16,7 @@ const MIGRATIONS: Record<string, Migration> = {
   '004-connect-links': connectLinks,
   '005-outbox': outbox,
   '006-webhooks': webhooks,
+  '007-durable-order': durableOrder,
 };
 
 const provider: MigrationProvider = { getMigrations: async () => MIGRATIONS };

@@ -1,83 +1,107 @@
-import type { Kysely } from 'kysely';
-import { Clock } from '../../common/clock';
+import { type Kysely, sql, type UpdateObject } from 'kysely';
 import { type AppEvent, OutboxStore, type PendingEvent } from '../../events/outbox.store';
 import { withinTime } from '../store-unavailable';
-import type { OutboxEventsTable, SqlSchema } from './sql-database';
+import type { SqlSchema } from './sql-database';
+import { dbNow, isPostgres } from './sql-dialect';
+import { SqlLeases } from './sql-lease';
 
-let counter = 0;
+const TURN = 'outbox';
 
 /**
- * An event's outbox row. Also written by other stores inside their own transactions, so that a
- * state change and its event are stored together or not at all.
+ * Puts an event in the outbox inside the caller's transaction, so a change and its event are stored
+ * together or not at all. On PostgreSQL the connection's events are serialized by a transaction lock
+ * taken before the sequence is drawn, so their sequence order is their commit order: the dispatcher
+ * never sees a later event of a connection before an earlier one commits.
  */
-export function outboxRow(connectionId: string, event: AppEvent, now: number): OutboxEventsTable {
-  counter = (counter + 1) % 1000;
-  return { id: event.id, seq: now * 1000 + counter, connection_id: connectionId, body: JSON.stringify(event), attempts: 0, next_attempt_at: now, created_at: now };
+export async function insertEvent(trx: Kysely<SqlSchema>, connectionId: string, event: AppEvent): Promise<void> {
+  if (isPostgres(trx)) await sql`select pg_advisory_xact_lock(hashtext(${`outbox:${connectionId}`}))`.execute(trx);
+  const now = dbNow(trx);
+  await trx
+    .insertInto('outbox_events')
+    .values({ id: event.id, connection_id: connectionId, body: JSON.stringify(event), status: 'pending', attempts: 0, next_attempt_at: now, created_at: now })
+    .execute();
 }
 
 export class SqlOutboxStore extends OutboxStore {
+  private readonly leases: SqlLeases;
+
   constructor(
     private readonly db: Kysely<SqlSchema>,
-    private readonly clock: Clock,
     private readonly timeoutMs: number,
   ) {
     super();
+    this.leases = new SqlLeases(db);
   }
 
-  async enqueue(connectionId: string, event: AppEvent): Promise<void> {
-    await withinTime(this.db.insertInto('outbox_events').values(outboxRow(connectionId, event, this.clock.now())).execute(), this.timeoutMs);
-  }
-
-  async takeTurn(owner: string, leaseMs: number): Promise<boolean> {
-    const now = this.clock.now();
-    const taken = this.db
-      .updateTable('outbox_dispatcher')
-      .set({ owner, lease_until: now + leaseMs })
-      .where('id', '=', 1)
-      .where((eb) => eb.or([eb('lease_until', '<', now), eb('owner', '=', owner)]));
-    return Number((await withinTime(taken.executeTakeFirst(), this.timeoutMs)).numUpdatedRows) === 1;
+  async takeTurn(leaseMs: number, token?: string): Promise<string | undefined> {
+    if (token && (await this.run(this.leases.renew(TURN, token, leaseMs)))) return token;
+    return this.run(this.leases.acquire(TURN, leaseMs));
   }
 
   async pending(limit: number): Promise<PendingEvent[]> {
     const heads = this.db
+      .selectFrom('outbox_events')
+      .select(['connection_id', (eb) => eb.fn.min('seq').as('head')])
+      .where('status', '=', 'pending')
+      .groupBy('connection_id')
+      .as('heads');
+    const due = this.db
       .selectFrom('outbox_events as event')
-      .selectAll()
-      .where('event.next_attempt_at', '<=', this.clock.now())
-      .where(({ eb, selectFrom }) =>
-        eb('event.seq', '=', selectFrom('outbox_events as earlier').select(({ fn }) => fn.min('earlier.seq').as('first')).whereRef('earlier.connection_id', '=', 'event.connection_id')),
-      )
+      .innerJoin(heads, 'heads.head', 'event.seq')
+      .select(['event.body', 'event.connection_id', 'event.attempts', sql<number>`${dbNow(this.db)} - event.created_at`.as('age_ms')])
+      .where('event.next_attempt_at', '<=', dbNow(this.db))
       .orderBy('event.seq')
       .limit(limit);
-    const rows = await withinTime(heads.execute(), this.timeoutMs);
-    return rows.map((row) => ({
-      event: JSON.parse(row.body) as AppEvent,
-      connectionId: row.connection_id,
-      attempts: row.attempts,
-      nextAttemptAt: row.next_attempt_at,
-      createdAt: row.created_at,
-    }));
+    const rows = await this.run(due.execute());
+    return rows.map((row) => ({ event: JSON.parse(row.body) as AppEvent, connectionId: row.connection_id, attempts: row.attempts, ageMs: Number(row.age_ms) }));
   }
 
-  async delivered(eventId: string): Promise<void> {
-    await this.drop(eventId);
+  delivered(token: string, eventId: string): Promise<boolean> {
+    return this.mark(token, eventId, { status: 'delivered', finished_at: dbNow(this.db), last_error: null });
   }
 
-  async retryAt(eventId: string, attempts: number, nextAttemptAt: number): Promise<void> {
-    await withinTime(this.db.updateTable('outbox_events').set({ attempts, next_attempt_at: nextAttemptAt }).where('id', '=', eventId).execute(), this.timeoutMs);
+  retryLater(token: string, eventId: string, waitMs: number, error: string): Promise<boolean> {
+    return this.mark(token, eventId, { next_attempt_at: sql<number>`${dbNow(this.db)} + ${waitMs}`, last_error: error });
   }
 
-  async drop(eventId: string): Promise<void> {
-    await withinTime(this.db.deleteFrom('outbox_events').where('id', '=', eventId).execute(), this.timeoutMs);
+  giveUp(token: string, eventId: string, error: string): Promise<boolean> {
+    return this.mark(token, eventId, { status: 'failed', finished_at: dbNow(this.db), last_error: error });
   }
 
   async depth(): Promise<{ count: number; oldestCreatedAt?: number }> {
-    const row = await withinTime(
+    const row = await this.run(
       this.db
         .selectFrom('outbox_events')
         .select((eb) => [eb.fn.countAll<number>().as('count'), eb.fn.min<number>('created_at').as('oldest')])
+        .where('status', '=', 'pending')
         .executeTakeFirstOrThrow(),
-      this.timeoutMs,
     );
     return { count: Number(row.count), ...(row.oldest === null ? {} : { oldestCreatedAt: Number(row.oldest) }) };
+  }
+
+  async purge(retentionMs: number, limit: number): Promise<number> {
+    const old = this.db
+      .selectFrom('outbox_events')
+      .select('seq')
+      .where('status', 'in', ['delivered', 'failed'])
+      .where('finished_at', '<', sql<number>`${dbNow(this.db)} - ${retentionMs}`)
+      .limit(limit);
+    return Number((await this.run(this.db.deleteFrom('outbox_events').where('seq', 'in', old).executeTakeFirst())).numDeletedRows);
+  }
+
+  /** One delivery's outcome: counted as an attempt, only on a waiting event, only while the turn is held. */
+  private async mark(token: string, eventId: string, changes: UpdateObject<SqlSchema, 'outbox_events'>): Promise<boolean> {
+    const update = this.db
+      .updateTable('outbox_events')
+      .set(changes)
+      .set((eb) => ({ attempts: eb('attempts', '+', 1) }))
+      .where('id', '=', eventId)
+      .where('status', '=', 'pending')
+      .where(this.leases.holds(TURN, token));
+    return Number((await this.run(update.executeTakeFirst())).numUpdatedRows) === 1;
+  }
+
+  private run<T>(promise: Promise<T>): Promise<T> {
+    return withinTime(promise, this.timeoutMs);
   }
 }

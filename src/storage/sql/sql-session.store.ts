@@ -1,9 +1,8 @@
-import { Logger, type OnModuleDestroy } from '@nestjs/common';
 import type { Kysely } from 'kysely';
 import { Clock, SystemClock } from '../../common/clock';
 import { hmac, randomToken } from '../../common/random';
 import type { AppConfig } from '../../config/app.config';
-import { type Session, sessionLife, SessionStore } from '../../sessions/session.store';
+import { type NewSession, type Session, sessionLife, SessionStore } from '../../sessions/session.store';
 import type { SqlSchema } from './sql-database';
 import { withinTime } from '../store-unavailable';
 import { DEFAULT_SQL_TIMEOUT_MS, type SqlStoreOptions } from './sql-database';
@@ -11,20 +10,17 @@ import { DEFAULT_SQL_TIMEOUT_MS, type SqlStoreOptions } from './sql-database';
 export type SessionSettings = Pick<AppConfig, 'sessionSecret' | 'sessionIdleMs' | 'sessionTtlMs'>;
 
 export interface SqlSessionStoreOptions extends SqlStoreOptions {
-  /** How often sessions past their lifetime are deleted. */
-  purgeEveryMs?: number;
   /** What lifetimes are measured against; the system clock by default. */
   clock?: Clock;
 }
 
-const PURGE_EVERY_MS = 10 * 60_000;
-
-/** Sessions in the `sessions` table under the HMAC of their id; the same statements on SQLite and PostgreSQL. */
-export class SqlSessionStore extends SessionStore implements OnModuleDestroy {
-  private readonly logger = new Logger(SqlSessionStore.name);
+/**
+ * Sessions in the `sessions` table under the HMAC of their id; the same statements on SQLite and
+ * PostgreSQL. A login's session is stored by the connection store, in the login's transaction.
+ */
+export class SqlSessionStore extends SessionStore {
   private readonly timeoutMs: number;
   private readonly clock: Clock;
-  private readonly purgeTimer: NodeJS.Timeout;
 
   constructor(
     private readonly db: Kysely<SqlSchema>,
@@ -34,38 +30,33 @@ export class SqlSessionStore extends SessionStore implements OnModuleDestroy {
     super();
     this.timeoutMs = options.timeoutMs ?? DEFAULT_SQL_TIMEOUT_MS;
     this.clock = options.clock ?? new SystemClock();
-    this.purgeTimer = setInterval(() => {
-      this.purge().catch(() => this.logger.warn('Expired sessions could not be purged; the next round will try again'));
-    }, options.purgeEveryMs ?? PURGE_EVERY_MS).unref();
   }
 
-  async create(connectionId: string): Promise<string> {
+  issue(): NewSession {
     const id = randomToken();
-    const now = this.clock.now();
-    const row = { id_hash: this.key(id), connection_id: connectionId, created_at: now, last_seen_at: now };
-    await withinTime(this.db.insertInto('sessions').values(row).execute(), this.timeoutMs);
-    return id;
+    return { id, idHash: this.hashOf(id), createdAt: this.clock.now() };
+  }
+
+  hashOf(id: string): string {
+    return hmac(this.config.sessionSecret, id);
   }
 
   async use(id: string): Promise<Session | undefined> {
-    return withinTime(this.visit(this.key(id)), this.timeoutMs);
+    return withinTime(this.visit(this.hashOf(id)), this.timeoutMs);
   }
 
   async delete(id: string): Promise<void> {
-    await withinTime(this.db.deleteFrom('sessions').where('id_hash', '=', this.key(id)).execute(), this.timeoutMs);
+    await withinTime(this.db.deleteFrom('sessions').where('id_hash', '=', this.hashOf(id)).execute(), this.timeoutMs);
   }
 
-  /** Deletes every session past its idle or absolute lifetime (the timer does this on its own). */
-  async purge(): Promise<void> {
+  async purge(limit: number): Promise<number> {
     const now = this.clock.now();
-    const purge = this.db
-      .deleteFrom('sessions')
-      .where((eb) => eb.or([eb('last_seen_at', '<', now - this.config.sessionIdleMs), eb('created_at', '<', now - this.config.sessionTtlMs)]));
-    await withinTime(purge.execute(), this.timeoutMs);
-  }
-
-  onModuleDestroy(): void {
-    clearInterval(this.purgeTimer);
+    const ended = this.db
+      .selectFrom('sessions')
+      .select('id_hash')
+      .where((eb) => eb.or([eb('last_seen_at', '<', now - this.config.sessionIdleMs), eb('created_at', '<', now - this.config.sessionTtlMs)]))
+      .limit(limit);
+    return Number((await withinTime(this.db.deleteFrom('sessions').where('id_hash', 'in', ended).executeTakeFirst(), this.timeoutMs)).numDeletedRows);
   }
 
   /** Reads the session, ends it when its time is up, and records the visit now and then. */
@@ -81,9 +72,5 @@ export class SqlSessionStore extends SessionStore implements OnModuleDestroy {
     }
     if (life.needsTouch) await this.db.updateTable('sessions').set({ last_seen_at: now }).where('id_hash', '=', key).execute();
     return { ...session, lastSeenAt: now };
-  }
-
-  private key(id: string): string {
-    return hmac(this.config.sessionSecret, id);
   }
 }

@@ -1,26 +1,33 @@
-import type { Kysely, Selectable } from 'kysely';
-import { Clock } from '../../common/clock';
+import { type Kysely, type Selectable, sql } from 'kysely';
+import type { TokenSet } from '../../airtable/token-set';
 import type { TokenCipher } from '../../connections/token-cipher';
 import { TokenDecryptError } from '../../connections/token-cipher';
 import type { AppEvent } from '../../events/outbox.store';
-import { type NewWebhook, type Webhook, WebhookStore } from '../../webhooks/webhook.store';
+import { type LeasedWebhook, type NewWebhook, type ReadEnd, type Teardown, type Webhook, WebhookStore } from '../../webhooks/webhook.store';
 import { withinTime } from '../store-unavailable';
 import type { SqlSchema, WebhooksTable } from './sql-database';
-import { outboxRow } from './sql-outbox.store';
+import { dbNow } from './sql-dialect';
+import { SqlLeases } from './sql-lease';
+import { insertEvent } from './sql-outbox.store';
 
+const leaseName = (id: string) => `webhook:${id}`;
+
+/** Webhooks in the `webhooks` table; every fetch under a lease of `leases`, every time the database's. */
 export class SqlWebhookStore extends WebhookStore {
+  private readonly leases: SqlLeases;
+
   constructor(
     private readonly db: Kysely<SqlSchema>,
     private readonly cipher: TokenCipher,
-    private readonly clock: Clock,
     private readonly timeoutMs: number,
   ) {
     super();
+    this.leases = new SqlLeases(db);
   }
 
   async create(webhook: NewWebhook): Promise<void> {
-    const now = this.clock.now();
-    const row: WebhooksTable = {
+    const now = dbNow(this.db);
+    const row = {
       id: webhook.id,
       airtable_id: webhook.airtableId,
       connection_id: webhook.connectionId,
@@ -28,12 +35,10 @@ export class SqlWebhookStore extends WebhookStore {
       specification: JSON.stringify(webhook.specification),
       mac_secret: this.cipher.seal(webhook.macSecretBase64, webhook.id),
       cursor: 1,
-      status: 'active',
+      status: 'active' as const,
       expires_at: webhook.expiresAt,
       pinged_at: 0,
       fetched_at: now,
-      lease_owner: null,
-      lease_until: 0,
       created_at: now,
     };
     await this.run(this.db.insertInto('webhooks').values(row).execute());
@@ -62,8 +67,10 @@ export class SqlWebhookStore extends WebhookStore {
   }
 
   async countForBase(baseId: string): Promise<number> {
-    const row = await this.run(this.db.selectFrom('webhooks').select((eb) => eb.fn.countAll<number>().as('count')).where('base_id', '=', baseId).executeTakeFirstOrThrow());
-    return Number(row.count);
+    const count = (table: 'webhooks' | 'webhook_teardowns') =>
+      this.db.selectFrom(table).select((eb) => eb.fn.countAll<number>().as('count')).where('base_id', '=', baseId).executeTakeFirstOrThrow();
+    const [live, leaving] = await this.run(Promise.all([count('webhooks'), count('webhook_teardowns')]));
+    return Number(live.count) + Number(leaving.count);
   }
 
   async delete(id: string): Promise<void> {
@@ -71,25 +78,24 @@ export class SqlWebhookStore extends WebhookStore {
   }
 
   async pinged(id: string): Promise<void> {
-    await this.run(this.db.updateTable('webhooks').set({ pinged_at: this.clock.now() }).where('id', '=', id).execute());
+    await this.run(this.db.updateTable('webhooks').set({ pinged_at: dbNow(this.db) }).where('id', '=', id).execute());
   }
 
-  async lease(id: string, owner: string, leaseMs: number): Promise<Webhook | undefined> {
-    const now = this.clock.now();
-    const taken = await this.run(
-      this.db
-        .updateTable('webhooks')
-        .set({ lease_owner: owner, lease_until: now + leaseMs })
-        .where('id', '=', id)
-        .where('status', '=', 'active')
-        .where((eb) => eb.or([eb('lease_until', '<', now), eb('lease_owner', '=', owner)]))
-        .executeTakeFirst(),
+  async lease(id: string, leaseMs: number, lease?: string): Promise<LeasedWebhook | undefined> {
+    const name = leaseName(id);
+    const held = lease && (await this.run(this.leases.renew(name, lease, leaseMs))) ? lease : await this.run(this.leases.acquire(name, leaseMs));
+    if (!held) return undefined;
+    const row = await this.run(
+      this.db.selectFrom('webhooks').selectAll().select(dbNow(this.db).as('now')).where('id', '=', id).where('status', '=', 'active').executeTakeFirst(),
     );
-    return Number(taken.numUpdatedRows) === 1 ? this.get(id) : undefined;
+    if (!row) {
+      await this.run(this.leases.release(name, held));
+      return undefined;
+    }
+    return { ...toWebhook(row), lease: held, leasedAt: Number(row.now) };
   }
 
-  async advance(id: string, owner: string, from: number, to: number, event: AppEvent | undefined): Promise<boolean> {
-    const now = this.clock.now();
+  async advance(id: string, lease: string, from: number, to: number, event: AppEvent | undefined): Promise<boolean> {
     return this.run(
       this.db.transaction().execute(async (trx) => {
         const moved = await trx
@@ -97,24 +103,29 @@ export class SqlWebhookStore extends WebhookStore {
           .set({ cursor: to })
           .where('id', '=', id)
           .where('cursor', '=', from)
-          .where('lease_owner', '=', owner)
-          .where('lease_until', '>=', now)
+          .where(this.leases.holds(leaseName(id), lease))
+          .returning('connection_id')
           .executeTakeFirst();
-        if (Number(moved.numUpdatedRows) !== 1) return false;
-        const row = await trx.selectFrom('webhooks').select('connection_id').where('id', '=', id).executeTakeFirstOrThrow();
-        if (event) await trx.insertInto('outbox_events').values(outboxRow(row.connection_id, event, now)).execute();
+        if (!moved) return false;
+        if (event) await insertEvent(trx, moved.connection_id, event);
         return true;
       }),
     );
   }
 
-  async release(id: string, owner: string, fetchedAt?: number): Promise<void> {
-    const done = fetchedAt === undefined ? {} : { fetched_at: fetchedAt };
-    await this.run(this.db.updateTable('webhooks').set({ lease_owner: null, lease_until: 0, ...done }).where('id', '=', id).where('lease_owner', '=', owner).execute());
+  async release(id: string, lease: string, end: ReadEnd): Promise<void> {
+    if (end) {
+      const read =
+        'readAt' in end
+          ? { fetched_at: end.readAt, failures: 0, retry_at: 0 }
+          : { failures: sql<number>`failures + 1`, retry_at: sql<number>`${dbNow(this.db)} + ${end.retryInMs}` };
+      await this.run(this.db.updateTable('webhooks').set(read).where('id', '=', id).where(this.leases.holds(leaseName(id), lease)).execute());
+    }
+    await this.run(this.leases.release(leaseName(id), lease));
   }
 
   async dueForFetch(quietMs: number, limit: number): Promise<string[]> {
-    const now = this.clock.now();
+    const now = dbNow(this.db);
     const rows = await this.run(
       this.db
         .selectFrom('webhooks')
@@ -123,8 +134,11 @@ export class SqlWebhookStore extends WebhookStore {
         .select('webhooks.id')
         .where('webhooks.status', '=', 'active')
         .where('connections.status', '=', 'active')
-        .where('webhooks.lease_until', '<', now)
-        .where((eb) => eb.or([eb('webhooks.pinged_at', '>', eb.ref('webhooks.fetched_at')), eb('webhooks.fetched_at', '<', now - quietMs)]))
+        .where('webhooks.retry_at', '<=', now)
+        .where(this.leases.free(sql<string>`'webhook:' || webhooks.id`))
+        .where((eb) =>
+          eb.or([eb('webhooks.failures', '>', 0), eb('webhooks.pinged_at', '>', eb.ref('webhooks.fetched_at')), eb('webhooks.fetched_at', '<', sql<number>`${now} - ${quietMs}`)]),
+        )
         .orderBy('webhooks.fetched_at')
         .limit(limit)
         .execute(),
@@ -144,16 +158,60 @@ export class SqlWebhookStore extends WebhookStore {
   }
 
   async expire(id: string, event: AppEvent | undefined): Promise<boolean> {
-    const now = this.clock.now();
     return this.run(
       this.db.transaction().execute(async (trx) => {
-        const changed = await trx.updateTable('webhooks').set({ status: 'expired' }).where('id', '=', id).where('status', '=', 'active').executeTakeFirst();
-        if (Number(changed.numUpdatedRows) !== 1) return false;
-        const row = await trx.selectFrom('webhooks').select('connection_id').where('id', '=', id).executeTakeFirstOrThrow();
-        if (event) await trx.insertInto('outbox_events').values(outboxRow(row.connection_id, event, now)).execute();
+        const changed = await trx.updateTable('webhooks').set({ status: 'expired' }).where('id', '=', id).where('status', '=', 'active').returning('connection_id').executeTakeFirst();
+        if (!changed) return false;
+        if (event) await insertEvent(trx, changed.connection_id, event);
         return true;
       }),
     );
+  }
+
+  async dueTeardowns(limit: number): Promise<Teardown[]> {
+    const rows = await this.run(
+      this.db
+        .selectFrom('webhook_teardowns')
+        .selectAll()
+        .select(sql<number>`${dbNow(this.db)} - created_at`.as('age_ms'))
+        .where('next_attempt_at', '<=', dbNow(this.db))
+        .orderBy('next_attempt_at')
+        .limit(limit)
+        .execute(),
+    );
+    return rows.map((row) => ({
+      webhookId: row.webhook_id,
+      connectionId: row.connection_id,
+      airtableId: row.airtable_id,
+      baseId: row.base_id,
+      ...this.opened(row.tokens, row.connection_id),
+      attempts: row.attempts,
+      ageMs: Number(row.age_ms),
+    }));
+  }
+
+  async tornDown(webhookId: string): Promise<void> {
+    await this.run(this.db.deleteFrom('webhook_teardowns').where('webhook_id', '=', webhookId).execute());
+  }
+
+  async teardownFailed(webhookId: string, retryInMs: number): Promise<void> {
+    const retry = { attempts: sql<number>`attempts + 1`, next_attempt_at: sql<number>`${dbNow(this.db)} + ${retryInMs}` };
+    await this.run(this.db.updateTable('webhook_teardowns').set(retry).where('webhook_id', '=', webhookId).execute());
+  }
+
+  async teardownTokens(connectionId: string, tokens: TokenSet): Promise<void> {
+    const sealed = this.cipher.seal(JSON.stringify(tokens), connectionId);
+    await this.run(this.db.updateTable('webhook_teardowns').set({ tokens: sealed }).where('connection_id', '=', connectionId).execute());
+  }
+
+  /** The kept tokens, opened with the deleted connection's id they are bound to. */
+  private opened(sealed: string, connectionId: string): { tokens?: TokenSet } {
+    try {
+      return { tokens: JSON.parse(this.cipher.open(sealed, connectionId)) as TokenSet };
+    } catch (error) {
+      if (error instanceof TokenDecryptError) return {};
+      throw error;
+    }
   }
 
   private run<T>(promise: Promise<T>): Promise<T> {
@@ -173,5 +231,6 @@ function toWebhook(row: Selectable<WebhooksTable>): Webhook {
     expiresAt: Number(row.expires_at),
     createdAt: Number(row.created_at),
     ...(row.pinged_at > 0 ? { lastPingAt: Number(row.pinged_at) } : {}),
+    failures: Number(row.failures),
   };
 }

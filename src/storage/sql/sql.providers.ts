@@ -54,15 +54,22 @@ export function sqlProviders(config: Config): Provider[] {
     },
     {
       provide: WebhookStore,
-      inject: [SQL_DATABASE, TokenCipher, Clock],
-      useFactory: (db: Kysely<SqlSchema>, cipher: TokenCipher, clock: Clock) => new SqlWebhookStore(db, cipher, clock, timeoutMs),
+      inject: [SQL_DATABASE, TokenCipher],
+      useFactory: (db: Kysely<SqlSchema>, cipher: TokenCipher) => new SqlWebhookStore(db, cipher, timeoutMs),
     },
-    // The stores that need only the database, the clock and the timeout.
+    // The stores whose times are the database's: they need only the database and the timeout.
     ...[
       [IdempotencyStore, SqlIdempotencyStore],
+      [OutboxStore, SqlOutboxStore],
+    ].map(([provide, Store]) => ({
+      provide,
+      inject: [SQL_DATABASE],
+      useFactory: (db: Kysely<SqlSchema>) => new (Store as new (db: Kysely<SqlSchema>, timeoutMs: number) => object)(db, timeoutMs),
+    })),
+    // The stores that need only the database, the clock and the timeout.
+    ...[
       [ApiKeyStore, SqlApiKeyStore],
       [ConnectLinkStore, SqlConnectLinkStore],
-      [OutboxStore, SqlOutboxStore],
     ].map(([provide, Store]) => ({
       provide,
       inject: [SQL_DATABASE, Clock],
