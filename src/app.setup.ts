@@ -2,7 +2,7 @@ import type { INestApplication } from '@nestjs/common';
 import { DocumentBuilder, SwaggerModule } from '@nestjs/swagger';
 import helmet from 'helmet';
 import type { IncomingMessage, ServerResponse } from 'node:http';
-import { PAGE_STYLE_SOURCE } from './common/html';
+import { PAGE_POLICY } from './common/html';
 import { assignRequestId } from './logging/request-id';
 import { Metrics } from './metrics/metrics';
 
@@ -14,14 +14,7 @@ export function configureApp(app: INestApplication): void {
   const strict = helmet({
     contentSecurityPolicy: {
       useDefaults: false,
-      directives: {
-        defaultSrc: ["'none'"],
-        styleSrc: [PAGE_STYLE_SOURCE],
-        imgSrc: ["'self'"],
-        formAction: ["'self'"],
-        frameAncestors: ["'none'"],
-        baseUri: ["'none'"],
-      },
+      directives: PAGE_POLICY as Record<string, string[]>,
     },
     referrerPolicy: { policy: 'no-referrer' },
   });

@@ -161,14 +161,14 @@ describe('Connect links', () => {
 
   const link = (body: object) => api().post('/api/connect-sessions').set('Authorization', `Bearer ${key}`).send(body);
 
-  /** An end user's browser: opens the link, consents, and comes back from the callback. */
+  /** An end user's browser: opens the link, clicks Connect Airtable, consents, and comes back from the callback. */
   async function connectThrough(url: string) {
-    const browser = new TestBrowser(stack);
-    const opened = await browser.agent.get(new URL(url).pathname).expect(302);
-    return browser.callback(await browser.consent(opened.headers.location)).expect(303);
+    const back = await new TestBrowser(stack).connect(url);
+    expect(back.status).toBe(303);
+    return back;
   }
 
-  it('hands out a single-use link that connects the end user and returns to the app with the connection id', async () => {
+  it('hands out a link that connects the end user and returns to the app with the connection id', async () => {
     const created = await link({ endUserId: 'user-42', returnUrl: 'https://app.example.com/done?tab=1' }).expect(201);
     expect(created.body.url).toMatch(new RegExp(`^${stack.origin}/connect/[A-Za-z0-9_-]{43}$`));
     expect(Date.parse(created.body.expiresAt) - Date.now()).toBeGreaterThan(29 * 60_000);
@@ -180,8 +180,8 @@ describe('Connect links', () => {
     const connection = await api().get(`/api/connections/${connectionId}`).set('Authorization', `Bearer ${key}`).expect(200);
     expect(connection.body).toMatchObject({ id: connectionId, endUserId: 'user-42', status: 'active' });
 
-    const again = await new TestBrowser(stack).agent.get(new URL(created.body.url).pathname).set('Accept', 'text/html').expect(400);
-    expect(again.text).toContain('invalid_connect_link');
+    const again = await new TestBrowser(stack).agent.get(new URL(created.body.url).pathname).set('Accept', 'text/html').expect(410);
+    expect(again.text).toContain('connect_link_used');
   });
 
   it('renews the connection when the same end user connects the same Airtable account again', async () => {
@@ -225,7 +225,7 @@ describe('Connect links', () => {
   it('answers an unknown or malformed link with a clear error page', async () => {
     for (const token of ['A'.repeat(43), 'short', '..%2F..%2Fauth']) {
       const res = await request(stack.origin).get(`/connect/${token}`).set('Accept', 'text/html');
-      expect(res.status).toBe(400);
+      expect(res.status).toBe(404);
       expect(res.text).toContain('invalid_connect_link');
     }
   });

@@ -14,7 +14,7 @@ import { TestBrowser } from './support/browser';
 import { cookieValue, setCookie } from './support/cookies';
 import { EventReceiver } from './support/event-receiver';
 import { createTestDatabase, type TestDatabase } from './support/postgres';
-import { buildService, ServiceProcess } from './support/service-process';
+import { buildService, ServiceProcess, skewedClock } from './support/service-process';
 import { ENCRYPTION_KEY, freePort, SESSION_SECRET, stacksClosedAfterEach, tempDatabase } from './support/stack';
 
 const SECRET = 'an-events-secret-of-at-least-32-characters';
@@ -22,41 +22,41 @@ const FAST = { EVENTS_SECRET: SECRET, EVENTS_POLL_MS: '50', EVENTS_RETRY_BASE_MS
 const TOKEN_ROUTE = 'POST /oauth2/v1/token';
 const sleep = (ms: number) => new Promise((resolve) => setTimeout(resolve, ms));
 
-beforeAll(() => buildService());
+beforeAll(() => buildService(), 120_000);
 
-/** Two built service processes on one PostgreSQL database and one sandbox; `wrappers` run each under a command (faketime). */
-async function fleetOfProcesses(database: TestDatabase, receiverUrl: string, wrappers: string[][]) {
-  const ports = await Promise.all(wrappers.map(() => freePort()));
+/** Built service processes on one PostgreSQL database and one sandbox, each with extra settings (a skewed clock); `started` gets each before it starts. */
+async function fleetOfProcesses(database: TestDatabase, receiverUrl: string, extraEnvs: Record<string, string>[], started: ServiceProcess[]) {
+  const ports = await Promise.all(extraEnvs.map(() => freePort()));
   const origins = ports.map((port) => `http://127.0.0.1:${port}`);
   const sandbox = await startSandbox({ port: 0, clients: [{ clientId: SANDBOX_CLIENT_ID, redirectUris: origins.map((o) => `${o}/airtable-oauth`), scopes: ALL_SCOPES }] });
-  const services = wrappers.map(
-    (wrapper, i) =>
-      new ServiceProcess(
-        {
-          ...sandboxEnv(sandbox),
-          AIRTABLE_SANDBOX: 'false',
-          AIRTABLE_REDIRECT_URI: `${origins[i]}/airtable-oauth`,
-          PORT: String(ports[i]),
-          SESSION_SECRET,
-          TOKEN_ENCRYPTION_KEY: ENCRYPTION_KEY,
-          DATABASE_URL: database.url,
-          EVENTS_URL: receiverUrl,
-          ...FAST,
-        },
-        wrapper,
-      ),
+  const services = extraEnvs.map(
+    (extra, i) =>
+      new ServiceProcess({
+        ...sandboxEnv(sandbox),
+        AIRTABLE_SANDBOX: 'false',
+        AIRTABLE_REDIRECT_URI: `${origins[i]}/airtable-oauth`,
+        PORT: String(ports[i]),
+        SESSION_SECRET,
+        TOKEN_ENCRYPTION_KEY: ENCRYPTION_KEY,
+        DATABASE_URL: database.url,
+        EVENTS_URL: receiverUrl,
+        ...FAST,
+        ...extra,
+      }),
   );
+  started.push(...services);
   for (const [i, service] of services.entries()) await service.start(origins[i]);
-  return { sandbox, services, origins };
+  return { sandbox, origins };
 }
 
 describe('Two instances whose clocks differ by two minutes, on one PostgreSQL', () => {
   let database: TestDatabase;
   let receiver: EventReceiver;
   let fleet: Awaited<ReturnType<typeof fleetOfProcesses>> | undefined;
+  const services: ServiceProcess[] = [];
 
   afterAll(async () => {
-    for (const service of fleet?.services ?? []) await service.kill();
+    for (const service of services) await service.kill();
     await fleet?.sandbox.close();
     await receiver?.close();
     await database?.drop();
@@ -67,8 +67,11 @@ describe('Two instances whose clocks differ by two minutes, on one PostgreSQL', 
     receiver = await new EventReceiver().listen();
     // The second instance lives two minutes in the past: by its own clock every lease the first takes
     // is far from over, and by the first's every lease it takes ran out two minutes ago.
-    fleet = await fleetOfProcesses(database, receiver.url, [[], ['faketime', '-f', '-2m']]);
+    fleet = await fleetOfProcesses(database, receiver.url, [{}, skewedClock('-2m')], services);
     const [a, b] = fleet.origins;
+    // Each answer's Date header is its instance's own clock: the second's really is two minutes behind.
+    const clockOf = async (origin: string) => Date.parse((await request(origin).get('/health')).headers.date);
+    expect((await clockOf(a)) - (await clockOf(b))).toBeGreaterThan(110_000);
     const site = (origin: string) => ({ origin, sandbox: fleet!.sandbox });
     // Each connection is made on one instance and deleted on the other, its two events a few ms apart.
     const logins = await Promise.all(

@@ -1,19 +1,21 @@
 import { TestBrowser } from './support/browser';
 import { cookieValue, setCookie } from './support/cookies';
-import { type RunningService, startServiceProcess } from './support/service-process';
-import { ENCRYPTION_KEY, SESSION_SECRET } from './support/stack';
+import request from 'supertest';
+import { cli, type RunningService, startServiceProcess } from './support/service-process';
+import { ENCRYPTION_KEY, SESSION_SECRET, tempDatabase } from './support/stack';
 
 const sleep = (ms: number) => new Promise((resolve) => setTimeout(resolve, ms));
 
 /** The real process at debug level, every flow driven through it, and its whole output searched. */
 describe('Logs', () => {
   let running: RunningService;
+  const databasePath = tempDatabase();
 
   beforeAll(async () => {
     running = await startServiceProcess({
       clientSecret: 'very-secret-client-secret',
       sandbox: { accessTokenTtlMs: 1_000 },
-      env: { TOKEN_REFRESH_MARGIN_SECONDS: '0', LOG_LEVEL: 'trace' },
+      env: { TOKEN_REFRESH_MARGIN_SECONDS: '0', LOG_LEVEL: 'trace', DATABASE_PATH: databasePath },
     });
   }, 60_000);
 
@@ -54,6 +56,14 @@ describe('Logs', () => {
     sandbox.recorder.clearFaults();
     secrets.push('upstream-body-detail');
     await browser.agent.post('/auth/logout').set('Origin', origin).expect(303);
+
+    // A connect link stays a bearer secret until it makes its connection: its page is logged without it.
+    const key = cli(databasePath, 'api-keys', 'create', '--name', 'logs test').trim().split('\n').at(-1)!;
+    const link = (await request(origin).post('/api/connect-sessions').set('Authorization', `Bearer ${key}`).send({ endUserId: 'user-1' }).expect(201)).body.url as string;
+    const linkPath = new URL(link).pathname;
+    await request(origin).get(linkPath).expect(200);
+    await request(origin).head(linkPath).expect(200);
+    secrets.push(key, linkPath.split('/').at(-1)!);
     await sleep(200);
 
     const logs = service.logs;

@@ -36,6 +36,7 @@ export class AuthController {
     const login = await this.auth.completeLogin(this.http.rawQuery(req), this.cookies.binding(req), this.cookies.sessionId(req));
     // 303 to a clean URL: the code and state leave the address bar and the history.
     if (login.kind === 'connected') return { url: connectedUrl(login.connectionId, login.returnUrl), statusCode: 303 };
+    if (login.kind === 'declined') return { url: declinedUrl(login.connectToken, login.returnUrl), statusCode: 303 };
     this.cookies.setSession(res, login.sessionId);
     return { url: login.returnTo, statusCode: 303 };
   }
@@ -55,5 +56,13 @@ function connectedUrl(connectionId: string, returnUrl: string | undefined): stri
   if (!returnUrl) return '/connect/done';
   const url = new URL(returnUrl);
   url.searchParams.set('connectionId', connectionId);
+  return url.toString();
+}
+
+/** Back to the app told that access was not granted, or (no return URL) to the link's page to try again. */
+function declinedUrl(connectToken: string, returnUrl: string | undefined): string {
+  if (!returnUrl) return `/connect/${connectToken}`;
+  const url = new URL(returnUrl);
+  url.searchParams.set('error', 'access_denied');
   return url.toString();
 }

@@ -84,16 +84,20 @@ export class AuthService {
     const nonce = this.binding.nonceOf(bindingCookie);
     const request = await this.pending.take(callback.state, nonce ? this.binding.hash(nonce) : '');
     if (callback.kind === 'error') return this.notGranted(callback.error, request);
-    const tokens = await this.oauth.exchangeCode(callback.params, callback.state, request.codeVerifier);
-    const user = await this.api.whoami(tokens.accessToken);
-    const now = Date.now();
-    const granted = { userId: user.id, email: user.email, scopes: tokens.scopes, status: 'active' as const, tokens, updatedAt: now };
-    if (request.connectLink) return this.connect(request.connectLink, granted, now);
-    // The connection, the browser's new session (its old one ended) and the event: one transaction.
-    const connection: Connection = { id: randomToken(), ...granted, createdAt: now };
-    const { session, endSessionHash } = this.sessions.issue(previousSessionId);
-    await this.connections.create(connection, { event: this.events.connection('connection.created', connection), session, endSessionHash });
-    return { kind: 'session', sessionId: session.id, returnTo: request.returnTo };
+    try {
+      const tokens = await this.oauth.exchangeCode(callback.params, callback.state, request.codeVerifier);
+      const user = await this.api.whoami(tokens.accessToken);
+      const now = Date.now();
+      const granted = { userId: user.id, email: user.email, scopes: tokens.scopes, status: 'active' as const, tokens, updatedAt: now };
+      if (request.connectLink) return await this.connect(request.connectLink, granted, now);
+      // The connection, the browser's new session (its old one ended) and the event: one transaction.
+      const connection: Connection = { id: randomToken(), ...granted, createdAt: now };
+      const { session, endSessionHash } = this.sessions.issue(previousSessionId);
+      await this.connections.create(connection, { event: this.events.connection('connection.created', connection), session, endSessionHash });
+      return { kind: 'session', sessionId: session.id, returnTo: request.returnTo };
+    } catch (error) {
+      throw withRetryUrl(error, request);
+    }
   }
 
   /**
@@ -119,7 +123,9 @@ export class AuthService {
    * The end of a connect link's login: the end user's connection for this Airtable account, renewed if
    * it exists (connecting again adds none), stored with its event and the link used up in one
    * transaction. Two logins of one end user and account that finish at once (two links, two instances)
-   * race for the same unique key: the one that loses renews the connection the other made.
+   * race for the same unique key: the one that loses renews the connection the other made. A login
+   * through a link that already made a connection (another browser started it too) may only renew
+   * that one (the store refuses another with connect_link_used).
    */
   private async connect(linkHash: string, granted: Omit<Connection, 'id' | 'createdAt'>, now: number): Promise<LoginResult> {
     const link = await this.links.read(linkHash);
@@ -142,4 +148,15 @@ export class AuthService {
     }
     throw storeUnavailable('the connection kept changing while it was stored');
   }
+}
+
+/**
+ * A login that failed after its consent may start again: a sign-in at the login, a connect link's at
+ * the link's page (never this service's own sign-in, whose connection would belong to no end user).
+ */
+function withRetryUrl(error: unknown, request: PendingAuthRequest): unknown {
+  if (!(error instanceof AppError) || error.details?.retryUrl || error.code === ErrorCode.ConnectLinkUsed) return error;
+  const retryUrl = request.connectLink ? request.connectToken && `/connect/${request.connectToken}` : '/auth/login';
+  if (!retryUrl) return error;
+  return new AppError(error.code, { message: error.message, cause: error.cause, retryAfterSeconds: error.retryAfterSeconds, details: { ...error.details, retryUrl } });
 }

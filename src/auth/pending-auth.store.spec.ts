@@ -33,14 +33,20 @@ describe.each([
     }
   });
 
-  it('keeps a connect link with the login, and reads logins saved before links existed', async () => {
+  it("keeps a connect link's hash and token with the login, and reads logins saved in the formats before", async () => {
+    const raw = storage.get<Cache>(CACHE_MANAGER).stores[0];
     const state = randomToken();
-    const linked = { ...request('owner'), connectLink: 'a'.repeat(64) };
+    const linked = { ...request('owner'), connectLink: 'a'.repeat(64), connectToken: randomToken() };
     await store.save(state, linked);
     await expect(store.take(state, 'owner')).resolves.toEqual(linked);
-    const old = randomToken();
+    // Before links kept their token: verifier, binding hash, link hash, return path.
+    const withHash = randomToken();
     const { codeVerifier } = request('owner');
-    await storage.get<Cache>(CACHE_MANAGER).stores[0].set(`auth:${old}`, `${codeVerifier} owner /a path with spaces`);
+    await raw.set(`auth:${withHash}`, `${codeVerifier} owner ${'b'.repeat(64)} /`);
+    await expect(store.take(withHash, 'owner')).resolves.toEqual({ codeVerifier, bindingHash: 'owner', returnTo: '/', connectLink: 'b'.repeat(64) });
+    // Before connect links: verifier, binding hash, return path.
+    const old = randomToken();
+    await raw.set(`auth:${old}`, `${codeVerifier} owner /a path with spaces`);
     await expect(store.take(old, 'owner')).resolves.toEqual({ codeVerifier, bindingHash: 'owner', returnTo: '/a path with spaces' });
   });
 

@@ -3,7 +3,7 @@ import { Inject, Injectable } from '@nestjs/common';
 import type { Cache } from 'cache-manager';
 import type { Keyv } from 'keyv';
 import { AppError, ErrorCode } from '../common/app-error';
-import { safeEqual } from '../common/random';
+import { RANDOM_TOKEN_PATTERN, safeEqual } from '../common/random';
 import { authConfig, type AuthConfig } from '../config/auth.config';
 
 /** One login in progress, stored under its state until the callback arrives or the TTL ends it. */
@@ -14,6 +14,11 @@ export interface PendingAuthRequest {
   returnTo: string;
   /** For a login opened from a connect link: the link's hash, which names the end user. */
   connectLink?: string;
+  /**
+   * And the link's token, to send the person back to the link's page when the login fails. As secret
+   * as the verifier beside it, and gone with it. Absent in entries written before it was kept.
+   */
+  connectToken?: string;
 }
 
 const PREFIX = 'auth:';
@@ -22,8 +27,14 @@ const LINK_HASH = /^[0-9a-f]{64}$/;
 // One flat string per pending login, not an object of strings: less than half the memory per entry
 // in memory mode (docs/benchmarks.md) and a shorter value in Redis. The verifier, the hash and the
 // link hash (`-` for none) are base64url or hex, so a space cannot occur in them; whatever follows
-// the third space is the return path.
-const encode = (r: PendingAuthRequest) => [r.codeVerifier, r.bindingHash, r.connectLink ?? '-', r.returnTo].join(' ');
+// the third space is the return path, which starts with `/`. A link's login puts the link's token
+// (base64url, never starting with `/`) and a space before it: an instance of the version before reads
+// such an entry as a link's login with an odd return path, which a link's login never uses.
+function encode(r: PendingAuthRequest): string {
+  const link = r.connectLink ?? '-';
+  const rest = r.connectLink && r.connectToken ? `${r.connectToken} ${r.returnTo}` : r.returnTo;
+  return [r.codeVerifier, r.bindingHash, link, rest].join(' ');
+}
 
 function decode(value: unknown): PendingAuthRequest | undefined {
   if (typeof value !== 'string') return undefined;
@@ -31,8 +42,11 @@ function decode(value: unknown): PendingAuthRequest | undefined {
   if (link === undefined) return undefined;
   // Written before connect links (verifier, hash, return path): still in flight during an upgrade.
   if (link !== '-' && !LINK_HASH.test(link)) return { codeVerifier, bindingHash, returnTo: value.slice(codeVerifier.length + bindingHash.length + 2) };
-  const returnTo = value.slice(codeVerifier.length + bindingHash.length + link.length + 3);
-  return { codeVerifier, bindingHash, returnTo, ...(link === '-' ? {} : { connectLink: link }) };
+  const rest = value.slice(codeVerifier.length + bindingHash.length + link.length + 3);
+  if (link === '-') return { codeVerifier, bindingHash, returnTo: rest };
+  const [token] = rest.split(' ', 1);
+  if (!RANDOM_TOKEN_PATTERN.test(token)) return { codeVerifier, bindingHash, returnTo: rest, connectLink: link };
+  return { codeVerifier, bindingHash, returnTo: rest.slice(token.length + 1), connectLink: link, connectToken: token };
 }
 
 @Injectable()

@@ -6,6 +6,7 @@ import { testConfig } from '../../test/support/config';
 import { createHttpAdapter } from '../http-adapter';
 import { AppError, ErrorCode } from './app-error';
 import { AppErrorFilter } from './app-error.filter';
+import { withinTime } from '../storage/store-unavailable';
 import { ERRORS } from './error-codes';
 
 const CUSTOM_MESSAGE = 'Use <b>this</b> & "that" instead.';
@@ -31,9 +32,20 @@ class FailingController {
     throw new AppError(ErrorCode.UpstreamRejected, { message: CUSTOM_MESSAGE });
   }
 
+  @Get('retry-at/:where')
+  retryAt(@Param('where') where: string): never {
+    throw new AppError(ErrorCode.AccessDenied, { details: { retryUrl: where === 'link' ? '/connect/abc' : where === 'away' ? '//evil.example/' : 'https://evil.example/' } });
+  }
+
   @Get('retry-later')
   retryLater(): never {
     throw new AppError(ErrorCode.RefreshUnavailable, { retryAfterSeconds: 7 });
+  }
+
+  @Get('refused-statement')
+  async refusedStatement(): Promise<never> {
+    const duplicate = Object.assign(new Error('duplicate key value violates unique constraint "x" (secret)'), { code: '23505' });
+    return withinTime(Promise.reject(duplicate), 1_000);
   }
 
   @Get('unexpected')
@@ -125,15 +137,32 @@ describe(`AppErrorFilter on ${process.env.HTTP_ADAPTER ?? 'express'}`, () => {
     });
 
     it.each([
-      [ErrorCode.InvalidState, '/auth/login'],
-      [ErrorCode.ReauthRequired, '/auth/login'],
-      [ErrorCode.StoreUnavailable, '/'],
-    ])('%s: as a page for browsers, with the way out (%s)', async (code, way) => {
+      [ErrorCode.Unauthenticated, 'Try again', '/auth/login'],
+      [ErrorCode.ReauthRequired, 'Try again', '/auth/login'],
+      // A callback's error that does not say whose login failed may be a connect link's: not to the sign-in.
+      [ErrorCode.InvalidState, 'Back to the start', '/'],
+      [ErrorCode.AccessDenied, 'Back to the start', '/'],
+      [ErrorCode.StoreUnavailable, 'Back to the start', '/'],
+    ])('%s: as a page for browsers, with the way out (%s, %s)', async (code, label, way) => {
       const res = await get(`/fail/code/${code}`, HTML);
       expectHtmlPage(res, ERRORS[code].status);
       expect(res.text).toContain(`<p>${ERRORS[code].message}</p>`);
       expect(res.text).toContain(`<code>${code}</code>`);
-      expect(res.text).toContain(`href="${way}"`);
+      expect(res.text).toContain(`<a class="button" href="${way}">${label}</a>`);
+    });
+
+    it('with the way back its thrower names (retryUrl), on the page and in the JSON', async () => {
+      const page = await get('/fail/retry-at/link', HTML);
+      expectHtmlPage(page, 403);
+      expect(page.text).toContain('<a class="button" href="/connect/abc">Try again</a>');
+      const json = await get('/fail/retry-at/link');
+      expect(json.body).toEqual({ statusCode: 403, code: ErrorCode.AccessDenied, message: ERRORS[ErrorCode.AccessDenied].message, retryUrl: '/connect/abc' });
+    });
+
+    it.each(['away', 'absolute'])('never with a retryUrl that leaves this site (%s)', async (where) => {
+      const page = await get(`/fail/retry-at/${where}`, HTML);
+      expect(page.text).toContain('<a class="button" href="/">Back to the start</a>');
+      expect(page.text).not.toContain('evil');
     });
 
     it('with a message of its own, escaped on the page', async () => {
@@ -224,6 +253,15 @@ describe(`AppErrorFilter on ${process.env.HTTP_ADAPTER ?? 'express'}`, () => {
         { level: 'error', message: 'Unexpected Error', params: [undefined, 'Errors'] },
       ]);
       expect(JSON.stringify(logs.entries)).not.toMatch(/secret|abc/);
+    });
+
+    it('is 500 internal_error for a statement the store refused, logged with its class and code, never as an outage', async () => {
+      const res = await get('/fail/refused-statement');
+      expect(res.status).toBe(500);
+      expect(res.body).toEqual({ statusCode: 500, code: ErrorCode.Internal, message: ERRORS[ErrorCode.Internal].message });
+      const errors = logs.entries.filter((entry) => entry.level === 'error');
+      expect(errors).toEqual([{ level: 'error', message: 'Unexpected StoreQueryError (23505)', params: [undefined, 'Errors'] }]);
+      expect(JSON.stringify(logs.entries) + res.text).not.toMatch(/secret|duplicate/);
     });
   });
 });

@@ -4,19 +4,9 @@ import { AppError } from './app-error';
 import { ERRORS, ErrorCode } from './error-codes';
 import type { HttpRequest } from './http-exchange';
 import { html, page } from './html';
+import { StoreQueryError } from '../storage/store-unavailable';
 
-/** Errors where starting the login again is the way out. */
-const RETRY_LOGIN = new Set<ErrorCode>([
-  ErrorCode.InvalidState,
-  ErrorCode.BrowserMismatch,
-  ErrorCode.AccessDenied,
-  ErrorCode.AuthorizationFailed,
-  ErrorCode.TokenExchangeFailed,
-  ErrorCode.Unauthenticated,
-  ErrorCode.ReauthRequired,
-]);
-
-/** Errors whose JSON tells the client where to sign in. */
+/** Errors whose way out is signing in: the JSON says where (`loginUrl`), the page links to it. */
 const NEEDS_LOGIN = new Set<ErrorCode>([ErrorCode.Unauthenticated, ErrorCode.ReauthRequired]);
 
 const LOGIN_PATH = '/auth/login';
@@ -45,7 +35,7 @@ export class AppErrorFilter implements ExceptionFilter {
     httpAdapter.setHeader(res, 'Referrer-Policy', 'no-referrer');
     if (wantsHtml(req)) {
       httpAdapter.setHeader(res, 'Content-Type', 'text/html; charset=utf-8');
-      httpAdapter.reply(res, errorPage(code, message), status);
+      httpAdapter.reply(res, errorPage(code, message, retryUrlOf(exception)), status);
       return;
     }
     const details = exception instanceof AppError ? exception.details : undefined;
@@ -60,8 +50,10 @@ export class AppErrorFilter implements ExceptionFilter {
       const code = status === HttpStatus.NOT_FOUND ? ErrorCode.NotFound : status === HttpStatus.PAYLOAD_TOO_LARGE ? ErrorCode.PayloadTooLarge : ErrorCode.InvalidRequest;
       return { code, message: ERRORS[code].message, status };
     }
-    // Only the class name: messages of unexpected errors can carry request data or tokens.
-    this.logger.error(`Unexpected ${exception instanceof Error ? exception.name : typeof exception}`);
+    // Only the class name, and a driver's error code: messages of unexpected errors can carry request
+    // data or tokens.
+    const driverCode = exception instanceof StoreQueryError ? ` (${exception.code})` : '';
+    this.logger.error(`Unexpected ${exception instanceof Error ? exception.name : typeof exception}${driverCode}`);
     return { code: ErrorCode.Internal, message: ERRORS[ErrorCode.Internal].message, status: HttpStatus.INTERNAL_SERVER_ERROR };
   }
 }
@@ -84,13 +76,23 @@ function wantsHtml(req: HttpRequest): boolean {
   return accept.includes('text/html');
 }
 
-function errorPage(code: ErrorCode, message: string): string {
-  const retry = RETRY_LOGIN.has(code)
-    ? html`<a class="button" href="${LOGIN_PATH}">Try again</a>`
-    : html`<a class="button" href="/">Back to the start</a>`;
+/**
+ * Where the page's "Try again" goes, when the thrower knows (`details.retryUrl`, a path on this site):
+ * a failed sign-in starts again at the login, a connect link's login at the link's page. Callback
+ * errors that cannot tell whose login failed (an unknown state) carry none: sending a connect link's
+ * person to this service's own sign-in would give them a connection that belongs to no end user.
+ */
+function retryUrlOf(exception: unknown): string | undefined {
+  const retryUrl = exception instanceof AppError ? exception.details?.retryUrl : undefined;
+  return typeof retryUrl === 'string' && /^\/(?![/\\])/.test(retryUrl) ? retryUrl : undefined;
+}
+
+function errorPage(code: ErrorCode, message: string, retryUrl: string | undefined): string {
+  const retry = retryUrl ?? (NEEDS_LOGIN.has(code) ? LOGIN_PATH : undefined);
+  const way = retry ? html`<a class="button" href="${retry}">Try again</a>` : html`<a class="button" href="/">Back to the start</a>`;
   return page(
     'Something went wrong',
     html`<div class="card error"><h1>Something went wrong</h1><p>${message}</p>
-<p>Error code: <code>${code}</code></p><p>${retry}</p></div>`,
+<p>Error code: <code>${code}</code></p><p>${way}</p></div>`,
   );
 }

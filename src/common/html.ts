@@ -56,6 +56,28 @@ const STYLE = `
 /** The Content-Security-Policy source that allows exactly the pages' one inline style block. */
 export const PAGE_STYLE_SOURCE = `'sha256-${createHash('sha256').update(STYLE).digest('base64')}'`;
 
+/** The pages' Content-Security-Policy (app.setup.ts sends it on every response): their own inline style, nothing else. */
+export const PAGE_POLICY: Readonly<Record<string, readonly string[]>> = {
+  defaultSrc: ["'none'"],
+  styleSrc: [PAGE_STYLE_SOURCE],
+  imgSrc: ["'self'"],
+  formAction: ["'self'"],
+  frameAncestors: ["'none'"],
+  baseUri: ["'none'"],
+};
+
+/**
+ * The same policy with more places a form may lead to: browsers check every redirect that follows a
+ * form's submission against form-action, so a form whose answer redirects to another site needs that
+ * site's origin here.
+ */
+export function pagePolicy(formTargets: readonly string[] = []): string {
+  const directives = { ...PAGE_POLICY, formAction: [...PAGE_POLICY.formAction, ...formTargets] };
+  return Object.entries(directives)
+    .map(([name, sources]) => `${name.replace(/[A-Z]/g, (c) => `-${c.toLowerCase()}`)} ${sources.join(' ')}`)
+    .join(';');
+}
+
 /** The one page layout: inline styles only, no scripts, nothing loaded from elsewhere. */
 export function page(title: string, body: Html, banner?: Html): string {
   return html`<!doctype html>

@@ -19,7 +19,7 @@ class ConnectSessionBodyDto {
 }
 
 class ConnectSessionDto {
-  @ApiProperty({ description: 'The single-use link to hand the end user.' })
+  @ApiProperty({ description: 'The link to hand the end user: it makes one connection.' })
   url!: string;
 
   @ApiProperty({ example: '2026-12-02T10:30:00.000Z' })
@@ -45,7 +45,7 @@ export class ConnectSessionsController {
   @Post()
   @NoStore()
   @RequiresScope('connections:write')
-  @ApiOperation({ summary: 'A single-use connect link for an end user, valid 30 minutes' })
+  @ApiOperation({ summary: 'A connect link for an end user, valid CONNECT_LINK_TTL_MINUTES (30): it makes one connection' })
   @ApiBody({ type: ConnectSessionBodyDto })
   @ApiCreatedResponse({ type: ConnectSessionDto })
   @ApiResponse({ status: 400, type: ErrorResponseDto, description: 'invalid_request: a malformed endUserId or returnUrl' })

@@ -1,20 +1,38 @@
-import { Controller, Get, Header, Param, Redirect, Req, Res, UseGuards } from '@nestjs/common';
+import { Controller, Get, Header, Inject, Param, Post, Redirect, Req, Res, UseGuards } from '@nestjs/common';
+import { HttpAdapterHost } from '@nestjs/core';
 import { ApiExcludeController } from '@nestjs/swagger';
 import { AuthThrottlerGuard } from '../auth/auth-throttler.guard';
 import { AuthService } from '../auth/auth.service';
 import { Cookies } from '../common/cookies';
-import { html, page } from '../common/html';
+import { type Html, html, page, pagePolicy } from '../common/html';
 import type { HttpRequest, HttpResponse } from '../common/http-exchange';
 import { NoStore } from '../common/no-store.decorator';
+import { SameOriginGuard } from '../common/same-origin.guard';
+import { airtableConfig, type AirtableConfig } from '../config/airtable.config';
+import { appConfig, type AppConfig } from '../config/app.config';
+import { sandboxBanner } from '../pages/home.page';
 
-/** The end user's side of a connect link: opening it starts the login; the done page ends it. */
+/**
+ * The end user's side of a connect link. Opening it (GET, HEAD) only shows what will be connected:
+ * mail scanners and chat unfurlers open links too, and must neither start a login nor use the link up.
+ * The person's click on Connect Airtable (POST, from this page only) starts the login; the done page
+ * ends it.
+ */
 @ApiExcludeController()
 @Controller('connect')
 export class ConnectController {
+  /** The link's page posts its form here, and the answer redirects to Airtable's consent screen. */
+  private readonly policy: string;
+
   constructor(
     private readonly auth: AuthService,
     private readonly cookies: Cookies,
-  ) {}
+    private readonly adapterHost: HttpAdapterHost,
+    @Inject(airtableConfig.KEY) private readonly airtable: AirtableConfig,
+    @Inject(appConfig.KEY) private readonly app: AppConfig,
+  ) {
+    this.policy = pagePolicy([airtable.authorizeUrl.origin]);
+  }
 
   @Get('done')
   @NoStore()
@@ -24,13 +42,52 @@ export class ConnectController {
   }
 
   @Get(':token')
-  @UseGuards(AuthThrottlerGuard)
+  @NoStore()
+  @Header('Referrer-Policy', 'no-referrer')
+  @Header('Content-Type', 'text/html; charset=utf-8')
+  async show(@Param('token') token: string, @Res({ passthrough: true }) res: HttpResponse): Promise<string> {
+    await this.auth.usableLink(token);
+    this.adapterHost.httpAdapter.setHeader(res, 'Content-Security-Policy', this.policy);
+    return connectPage(token, this.airtable.scopes.split(' '), this.app.sandbox);
+  }
+
+  // Same origin only: another site must not start a login with a link of its choosing in the person's
+  // browser, skipping this page that says what is being connected.
+  @Post(':token')
+  @UseGuards(SameOriginGuard, AuthThrottlerGuard)
   @NoStore()
   @Header('Referrer-Policy', 'no-referrer')
   @Redirect()
-  async open(@Param('token') token: string, @Req() req: HttpRequest, @Res({ passthrough: true }) res: HttpResponse) {
+  async start(@Param('token') token: string, @Req() req: HttpRequest, @Res({ passthrough: true }) res: HttpResponse) {
     const start = await this.auth.startConnect(this.cookies.binding(req), token);
     this.cookies.setBinding(res, start.bindingCookie);
-    return { url: start.authorizeUrl, statusCode: 302 };
+    return { url: start.authorizeUrl, statusCode: 303 };
   }
+}
+
+/** Airtable's scopes in plain words; a scope not listed here is shown as it is named. */
+const SCOPE_WORDS: Record<string, string> = {
+  'data.records:read': 'See the records in the bases you choose',
+  'data.records:write': 'Create, edit and delete records in those bases',
+  'data.recordComments:read': 'See comments on those records',
+  'data.recordComments:write': 'Create, edit and delete comments on those records',
+  'schema.bases:read': 'See the structure of those bases: their tables, fields and views',
+  'schema.bases:write': 'Change the structure of those bases: their tables and fields',
+  'webhook:manage': 'Be notified when those bases change',
+  'block:manage': 'Manage extensions in those bases',
+  'user.email:read': 'See your email address',
+};
+
+function connectPage(token: string, scopes: string[], sandbox: boolean): string {
+  const asked: Html[] = scopes.map((scope) => html`<li>${SCOPE_WORDS[scope] ?? 'Airtable permission'} <small><code>${scope}</code></small></li>`);
+  return page(
+    'Connect your Airtable account',
+    html`<div class="card"><h1>Connect your Airtable account</h1>
+<p>An app asks to connect to your Airtable account. Airtable will ask you to sign in, to choose the bases to
+share, and to allow the app to:</p>
+<ul id="scopes">${asked}</ul>
+<form method="post" action="/connect/${token}"><button type="submit">Connect Airtable</button></form>
+<p><small>If you cancel on Airtable's page, this link keeps working until it expires.</small></p></div>`,
+    sandboxBanner(sandbox),
+  );
 }

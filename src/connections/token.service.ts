@@ -1,4 +1,4 @@
-import { Inject, Injectable } from '@nestjs/common';
+import { Inject, Injectable, Logger } from '@nestjs/common';
 import { AirtableOAuthClient } from '../airtable/airtable-oauth.client';
 import type { TokenSet } from '../airtable/token-set';
 import { AppError, ErrorCode } from '../common/app-error';
@@ -27,6 +27,7 @@ const isReauth = (error: unknown) => error instanceof AppError && error.code ===
 @Injectable()
 export class TokenService {
   private readonly flights = new SingleFlight();
+  private readonly logger = new Logger(TokenService.name);
 
   constructor(
     private readonly store: ConnectionStore,
@@ -100,7 +101,11 @@ export class TokenService {
   private async refusedAfterRefresh(connectionId: string, refused: string): Promise<void> {
     await this.lock.withLock(`refresh:${connectionId}`, async () => {
       const connection = await this.store.get(connectionId);
-      if (connection?.status === 'active' && connection.tokens?.accessToken === refused) await this.revoke(connection).catch(() => undefined);
+      if (connection?.status !== 'active' || connection.tokens?.accessToken !== refused) return;
+      await this.revoke(connection).catch((error: unknown) => {
+        // revoke() ends with reauth_required once stored; anything else is the store failing.
+        if (!isReauth(error)) this.logger.warn(`Connection ${connectionId} could not be marked reauth_required (${error instanceof AppError ? error.code : 'unexpected error'})`);
+      });
     });
   }
 

@@ -43,16 +43,24 @@ export class OutboxDispatcher extends PeriodicJob {
   private async round(): Promise<void> {
     // Each pass delivers the head event of every connection that has one due; the next pass their next ones.
     for (let pass = 0; pass < MAX_PASSES; pass++) {
+      if (!(await this.keepTurn())) return;
+      // Read under the turn: what another holder did before it is in the list, nothing after it can be.
+      const turn = this.turn!;
       let delivered = 0;
       for (const pending of await this.outbox.pending(BATCH)) {
-        // The turn is taken (or extended) before each delivery, for a little longer than one delivery
-        // may take: an instance that dies holding it is replaced within seconds.
-        this.turn = await this.outbox.takeTurn(2 * this.config.timeoutMs + this.config.pollMs, this.turn);
-        if (!this.turn) return;
-        if (await this.deliver(this.turn, pending)) delivered++;
+        // Extended before each delivery, for a little longer than one may take: an instance that dies
+        // holding it is replaced within seconds. A turn lost meanwhile (even if taken again) ends the list.
+        if (!(await this.keepTurn()) || this.turn !== turn) return;
+        if (await this.deliver(turn, pending)) delivered++;
       }
       if (delivered === 0) return;
     }
+  }
+
+  /** Takes the turn, or extends the one this instance holds; false while another instance holds it. */
+  private async keepTurn(): Promise<boolean> {
+    this.turn = await this.outbox.takeTurn(2 * this.config.timeoutMs + this.config.pollMs, this.turn);
+    return this.turn !== undefined;
   }
 
   private async deliver(turn: string, pending: PendingEvent): Promise<boolean> {

@@ -38,8 +38,8 @@ export abstract class OutboxStore {
   abstract retryLater(token: string, eventId: string, waitMs: number, error: string): Promise<boolean>;
   /** The give-up time passed: kept as failed (and purged later), never sent again. */
   abstract giveUp(token: string, eventId: string, error: string): Promise<boolean>;
-  /** How many events wait, and since when the oldest has. */
-  abstract depth(): Promise<{ count: number; oldestCreatedAt?: number }>;
+  /** How many events wait, and how long the oldest has (by the database's clock). */
+  abstract depth(): Promise<{ count: number; oldestAgeMs?: number }>;
   /** Deletes up to `limit` events delivered or given up more than `retentionMs` ago; how many went. */
   abstract purge(retentionMs: number, limit: number): Promise<number>;
 }

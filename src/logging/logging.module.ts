@@ -3,6 +3,11 @@ import { LoggerModule } from 'nestjs-pino';
 import type { IncomingMessage, ServerResponse } from 'node:http';
 import { appConfig, type AppConfig } from '../config/app.config';
 
+/** A request's path for the log: never its query, and never a connect link's token (a bearer secret until used). */
+export function loggedPath(url: string | undefined): string {
+  return (url ?? '').split('?')[0].replace(/^\/connect\/(?!done$)[^/]+/, '/connect/[token]');
+}
+
 /**
  * JSON logs with a request id (assigned by request-id.ts before this logger runs). A request is logged
  * as method and path only: query strings carry codes and states, headers carry cookies and
@@ -19,15 +24,15 @@ import { appConfig, type AppConfig } from '../config/app.config';
         pinoHttp: {
           level: app.logLevel,
           serializers: {
-            req: (req: { id: string; method: string; url: string }) => ({ id: req.id, method: req.method, path: req.url.split('?')[0] }),
+            req: (req: { id: string; method: string; url: string }) => ({ id: req.id, method: req.method, path: loggedPath(req.url) }),
             res: (res: { statusCode: number }) => ({ statusCode: res.statusCode }),
           },
           redact: {
             paths: ['req.headers', 'res.headers', 'req.query', 'req.url', '*.authorization', '*.cookie', '*.code', '*.state', '*.access_token', '*.refresh_token'],
             censor: '[redacted]',
           },
-          customSuccessMessage: (req: IncomingMessage, res: ServerResponse) => `${req.method} ${req.url?.split('?')[0]} ${res.statusCode}`,
-          customErrorMessage: (req: IncomingMessage, res: ServerResponse) => `${req.method} ${req.url?.split('?')[0]} ${res.statusCode}`,
+          customSuccessMessage: (req: IncomingMessage, res: ServerResponse) => `${req.method} ${loggedPath(req.url)} ${res.statusCode}`,
+          customErrorMessage: (req: IncomingMessage, res: ServerResponse) => `${req.method} ${loggedPath(req.url)} ${res.statusCode}`,
         },
       }),
     }),

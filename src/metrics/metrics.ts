@@ -26,7 +26,7 @@ export class Metrics {
 
   constructor(outbox: OutboxStore) {
     collectDefaultMetrics({ register: this.registry });
-    let depth: { count: number; oldestCreatedAt?: number } | undefined;
+    let depth: { count: number; oldestAgeMs?: number } | undefined;
     // Read once per scrape, for both gauges.
     new Gauge({
       name: 'events_outbox_depth',
@@ -42,7 +42,7 @@ export class Metrics {
       help: 'How long the oldest waiting event has waited',
       registers: [this.registry],
       collect() {
-        this.set(depth?.oldestCreatedAt === undefined ? 0 : (Date.now() - depth.oldestCreatedAt) / 1000);
+        this.set((depth?.oldestAgeMs ?? 0) / 1000);
       },
     });
   }

@@ -56,6 +56,8 @@ function lockWithoutRedis(config: Config): Provider {
   const { url, timeoutMs } = config.database;
   return {
     provide: DistributedLock,
-    useFactory: () => (url ? new PostgresAdvisoryLock(url, lockHoldMs(config), timeoutMs) : new LocalLock()),
+    // Without Redis every instance caches schemas itself, so only the refresh needs the fleet: the
+    // schema fetch's lock would serialize the fleet for nothing (and nest a refresh inside it).
+    useFactory: () => (url ? new PostgresAdvisoryLock(url, lockHoldMs(config), timeoutMs, (name) => name.startsWith('refresh:')) : new LocalLock()),
   };
 }

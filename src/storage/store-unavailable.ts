@@ -26,7 +26,11 @@ export class StoreQueryError extends Error {
 }
 
 const NETWORK_CODES = new Set(['ECONNREFUSED', 'ECONNRESET', 'ETIMEDOUT', 'EPIPE', 'EHOSTUNREACH', 'ENETUNREACH', 'ENOTFOUND', 'EAI_AGAIN']);
+/** PostgreSQL's conditions that pass: a conflict to retry (40001, 40P01), a lock or a statement that timed out (55P03, 57014). */
+const POSTGRES_PASSING = new Set(['40001', '40P01', '55P03', '57014']);
 const SQLITE_OUTAGES = /^SQLITE_(BUSY|LOCKED|IOERR|CANTOPEN|FULL|READONLY|PROTOCOL|NOMEM)/;
+/** The errors pg and better-sqlite3 raise without a code: a connection that could not be had, or ended. */
+const CONNECTION_LOST = /timeout exceeded when trying to connect|Connection terminated|connection error|not queryable|pool after calling end|Client was closed|connection is not open/i;
 
 function driverCode(error: unknown): string | undefined {
   const code = (error as { code?: unknown } | null)?.code;
@@ -34,24 +38,34 @@ function driverCode(error: unknown): string | undefined {
 }
 
 /**
- * Whether a store failure means the store cannot be reached (wait and retry: 503) rather than that it
- * refused the statement. PostgreSQL's connection and resource classes (08, 53, 57P, 58), the network's
- * errors, the pool's own errors (no code: a connection that timed out or ended), and SQLite's busy,
- * locked or I/O failures are outages.
+ * Whether a database failure means the store cannot serve now (wait and retry: 503) rather than that it
+ * refused the statement. PostgreSQL's connection and resource classes (08, 53, 57P, 58) and its passing
+ * conflicts, the network's errors, the pool's own connection errors, and SQLite's busy, locked or I/O
+ * failures are outages.
  */
 export function isStoreOutage(error: unknown): boolean {
   if (!(error instanceof Error)) return true;
   const code = driverCode(error);
-  if (code === undefined) return /connect|terminat|timeout|timed out|not open|closed|ended/i.test(error.message);
-  return NETWORK_CODES.has(code) || /^(08|53|57P|58)/.test(code) || SQLITE_OUTAGES.test(code);
+  if (code === undefined) return CONNECTION_LOST.test(error.message);
+  return NETWORK_CODES.has(code) || POSTGRES_PASSING.has(code) || /^(08|53|57P|58)/.test(code) || SQLITE_OUTAGES.test(code);
+}
+
+/** How a failed call is reported. A database's: an outage, or a statement it refused. */
+export function sqlFailure(error: unknown): AppError | StoreQueryError {
+  return isStoreOutage(error) ? storeUnavailable(error) : new StoreQueryError(error);
+}
+
+/** Redis refuses nothing the service sends for a reason of its own: every failure of it is an outage. */
+export function outage(error: unknown): AppError {
+  return storeUnavailable(error);
 }
 
 /**
- * Resolves with `promise`, or fails with store_unavailable after `ms`. An outage becomes
- * store_unavailable, whatever the driver; a refused statement becomes a StoreQueryError. A call past
- * its time is left to finish or fail on its own: the caller just stops waiting for it.
+ * Resolves with `promise`, or fails with store_unavailable after `ms`; any other failure is reported
+ * as `failure` says (a database's by default). A call past its time is left to finish or fail on its
+ * own: the caller just stops waiting for it.
  */
-export async function withinTime<T>(promise: Promise<T>, ms: number): Promise<T> {
+export async function withinTime<T>(promise: Promise<T>, ms: number, failure: (error: unknown) => Error = sqlFailure): Promise<T> {
   let timer: NodeJS.Timeout | undefined;
   const timeout = new Promise<never>((_, reject) => {
     timer = setTimeout(() => reject(storeUnavailable(`no answer within ${ms} ms`)), ms);
@@ -60,7 +74,7 @@ export async function withinTime<T>(promise: Promise<T>, ms: number): Promise<T>
     return await Promise.race([promise, timeout]);
   } catch (error) {
     if (error instanceof AppError || error instanceof StoreQueryError) throw error;
-    throw isStoreOutage(error) ? storeUnavailable(error) : new StoreQueryError(error);
+    throw failure(error);
   } finally {
     clearTimeout(timer);
   }

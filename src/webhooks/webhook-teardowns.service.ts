@@ -1,7 +1,8 @@
 import { Inject, Injectable, Logger } from '@nestjs/common';
 import { AirtableOAuthClient } from '../airtable/airtable-oauth.client';
 import { AirtableWebhooksClient } from '../airtable/airtable-webhooks.client';
-import { AppError } from '../common/app-error';
+import type { TokenSet } from '../airtable/token-set';
+import { AppError, ErrorCode } from '../common/app-error';
 import { Clock } from '../common/clock';
 import { webhooksConfig, type WebhooksConfig } from '../config/webhooks.config';
 import { type Teardown, WebhookStore } from './webhook.store';
@@ -16,9 +17,10 @@ const REFRESH_MARGIN_MS = 60_000;
 
 /**
  * Deletes at Airtable the webhooks of deleted connections (the upkeep runs it): otherwise each would
- * hold one of the 2 places this integration has per base for a week. Tried again with backoff (from
- * the job's interval, doubling, up to an hour) until
- * Airtable answers 2xx or 404, or the grant is gone; nothing is sent to the app's receiver.
+ * hold one of the 2 places this integration has per base for a week. One instance at a time per
+ * deleted connection (a lease), so its tokens are refreshed once. Tried again with backoff (from the
+ * job's interval, doubling, up to an hour) until Airtable answers 2xx or 404, or the grant is gone;
+ * nothing is sent to the app's receiver.
  */
 @Injectable()
 export class WebhookTeardowns {
@@ -33,28 +35,61 @@ export class WebhookTeardowns {
   ) {}
 
   async run(): Promise<void> {
-    for (const teardown of await this.store.dueTeardowns(BATCH)) await this.tearDown(teardown);
-  }
-
-  private async tearDown(teardown: Teardown): Promise<void> {
-    if (!teardown.tokens || teardown.ageMs > GIVE_UP_MS) return this.giveUp(teardown, 'its tokens are gone or it is past Airtable’s 7 days');
-    try {
-      let tokens = teardown.tokens;
-      if (tokens.expiresAt - REFRESH_MARGIN_MS <= this.clock.now() && tokens.refreshToken) {
-        tokens = await this.oauth.refresh(tokens.refreshToken);
-        await this.store.teardownTokens(teardown.connectionId, { ...tokens, refreshToken: tokens.refreshToken ?? teardown.tokens.refreshToken });
+    for (const connectionId of await this.store.dueTeardowns(BATCH)) {
+      const leased = await this.store.leaseTeardowns(connectionId, this.config.fetchLeaseMs);
+      if (!leased) continue;
+      try {
+        await this.tearDown(leased.teardowns);
+      } finally {
+        await this.store.releaseTeardowns(connectionId, leased.lease).catch(() => undefined);
       }
-      await this.client.delete(tokens.accessToken, teardown.baseId, teardown.airtableId);
-      await this.store.tornDown(teardown.webhookId);
-    } catch (error) {
-      // Gone already (404), or the grant no longer reaches it: Airtable disables it within 7 days.
-      if (error instanceof AppError && UNREACHABLE.includes(error.code)) return this.giveUp(teardown, error.code);
-      await this.store.teardownFailed(teardown.webhookId, Math.min(MAX_RETRY_MS, this.config.jobIntervalMs * 2 ** teardown.attempts));
     }
   }
 
+  /** One deleted connection's webhooks, which share its tokens. */
+  private async tearDown(teardowns: Teardown[]): Promise<void> {
+    let tokens: TokenSet | undefined;
+    try {
+      tokens = await this.usableTokens(teardowns[0]);
+    } catch (error) {
+      return this.failedAll(teardowns, error);
+    }
+    for (const teardown of teardowns) {
+      if (!tokens || teardown.ageMs > GIVE_UP_MS) {
+        await this.giveUp(teardown, 'its tokens are gone or it is past Airtable’s 7 days');
+        continue;
+      }
+      try {
+        await this.client.delete(tokens.accessToken, teardown.baseId, teardown.airtableId);
+        await this.store.tornDown(teardown.webhookId);
+      } catch (error) {
+        await this.failed(teardown, error);
+      }
+    }
+  }
+
+  /** The kept tokens, refreshed first when they near their end (and stored: Airtable rotates them). */
+  private async usableTokens(teardown: Teardown | undefined): Promise<TokenSet | undefined> {
+    const kept = teardown?.tokens;
+    if (!teardown || !kept || kept.expiresAt - REFRESH_MARGIN_MS > this.clock.now() || !kept.refreshToken) return kept;
+    const fresh = await this.oauth.refresh(kept.refreshToken);
+    const tokens = { ...fresh, refreshToken: fresh.refreshToken ?? kept.refreshToken };
+    await this.store.teardownTokens(teardown.connectionId, tokens);
+    return tokens;
+  }
+
+  private async failedAll(teardowns: Teardown[], error: unknown): Promise<void> {
+    for (const teardown of teardowns) await this.failed(teardown, error);
+  }
+
+  /** Gone already (404), or the grant no longer reaches it: Airtable disables it within 7 days. Else tried again later. */
+  private async failed(teardown: Teardown, error: unknown): Promise<void> {
+    if (error instanceof AppError && UNREACHABLE.includes(error.code)) return this.giveUp(teardown, error.code);
+    await this.store.teardownFailed(teardown.webhookId, Math.min(MAX_RETRY_MS, this.config.jobIntervalMs * 2 ** teardown.attempts));
+  }
+
   private async giveUp(teardown: Teardown, reason: string): Promise<void> {
-    if (reason !== 'not_found') this.logger.warn(`Webhook ${teardown.webhookId} of a deleted connection is left to Airtable to disable (${reason})`);
+    if (reason !== ErrorCode.NotFound) this.logger.warn(`Webhook ${teardown.webhookId} of a deleted connection is left to Airtable to disable (${reason})`);
     await this.store.tornDown(teardown.webhookId);
   }
 }

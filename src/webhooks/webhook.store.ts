@@ -84,8 +84,14 @@ export abstract class WebhookStore {
   abstract refreshed(id: string, expiresAt: number): Promise<void>;
   /** Marks an active webhook expired and puts `event` in the outbox, in one transaction; false if it was not active. */
   abstract expire(id: string, event: AppEvent | undefined): Promise<boolean>;
-  /** Webhooks of deleted connections whose deletion at Airtable is due, oldest first. */
-  abstract dueTeardowns(limit: number): Promise<Teardown[]>;
+  /** Deleted connections that have webhooks whose deletion at Airtable is due, oldest first. */
+  abstract dueTeardowns(limit: number): Promise<string[]>;
+  /**
+   * Makes the caller the only one deleting a deleted connection's webhooks for `leaseMs` (its tokens
+   * are refreshed once, by one instance), and reads them as stored now; undefined while another holds it.
+   */
+  abstract leaseTeardowns(connectionId: string, leaseMs: number): Promise<{ lease: string; teardowns: Teardown[] } | undefined>;
+  abstract releaseTeardowns(connectionId: string, lease: string): Promise<void>;
   /** Airtable deleted it (or no longer has it): nothing is left of it. */
   abstract tornDown(webhookId: string): Promise<void>;
   abstract teardownFailed(webhookId: string, retryInMs: number): Promise<void>;

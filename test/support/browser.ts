@@ -47,6 +47,22 @@ export class TestBrowser {
     return this.callback(await this.consent(await this.startLogin(), choice));
   }
 
+  /**
+   * Opens a connect link's page and clicks its Connect Airtable button, as a browser does (a form post
+   * from the page's own origin); returns the authorize URL the post redirected to.
+   */
+  async startConnect(linkUrl: string): Promise<string> {
+    const path = new URL(linkUrl, this.site.origin).pathname;
+    await this.agent.get(path).set('Accept', 'text/html').expect(200);
+    const res = await this.agent.post(path).set('Sec-Fetch-Site', 'same-origin').type('form').send('').expect(303);
+    return res.headers.location;
+  }
+
+  /** A connect link's whole flow; returns the callback's response. */
+  async connect(linkUrl: string, choice: ConsentChoice = {}) {
+    return this.callback(await this.consent(await this.startConnect(linkUrl), choice));
+  }
+
   home() {
     return this.agent.get('/').set('Accept', 'text/html');
   }

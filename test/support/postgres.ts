@@ -4,8 +4,9 @@ import { chownSync, mkdtempSync, readdirSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { Client } from 'pg';
-import type { Insertable } from 'kysely';
-import type { ConnectionsTable } from '../../src/storage/sql/sql-database';
+import { type Insertable, type Kysely, sql } from 'kysely';
+import type { ConnectionsTable, SqlSchema } from '../../src/storage/sql/sql-database';
+import { dbNow } from '../../src/storage/sql/sql-dialect';
 
 /** A server where user postgres may create databases (trust auth on this machine). */
 export const POSTGRES_URL = process.env.TEST_DATABASE_URL ?? 'postgres://postgres@127.0.0.1:5432/postgres';
@@ -120,3 +121,9 @@ function asPostgres(tool: string, args: string[]): void {
 
 const postgresUid = () => (process.getuid?.() === 0 ? Number(execFileSync('id', ['-u', 'postgres']).toString()) : process.getuid!());
 const postgresGid = () => (process.getuid?.() === 0 ? Number(execFileSync('id', ['-g', 'postgres']).toString()) : process.getgid!());
+
+/** The database's time now, as the stores read it: for specs that check what a store wrote. */
+export async function readDbNow(db: Kysely<SqlSchema>): Promise<number> {
+  const { rows } = await sql<{ now: number | string }>`select ${dbNow(db)} as now`.execute(db);
+  return Number(rows[0].now);
+}

@@ -1,6 +1,6 @@
 import KeyvRedis from '@keyv/redis';
 import { Keyv } from 'keyv';
-import { withinTime } from '../store-unavailable';
+import { outage, withinTime } from '../store-unavailable';
 import type { RedisService } from './redis.service';
 
 /** @keyv/redis with every call bounded by REDIS_TIMEOUT_MS, so a stalled Redis fails the call (503) instead of hanging it. */
@@ -13,15 +13,15 @@ class BoundedKeyvRedis extends KeyvRedis<unknown> {
   }
 
   override get<U>(key: string): Promise<U | undefined> {
-    return withinTime(super.get<U>(key), this.timeoutMs);
+    return withinTime(super.get<U>(key), this.timeoutMs, outage);
   }
 
   override set(key: string, value: string, ttl?: number): Promise<void> {
-    return withinTime(super.set(key, value, ttl), this.timeoutMs);
+    return withinTime(super.set(key, value, ttl), this.timeoutMs, outage);
   }
 
   override delete(key: string): Promise<boolean> {
-    return withinTime(super.delete(key), this.timeoutMs);
+    return withinTime(super.delete(key), this.timeoutMs, outage);
   }
 }
 

@@ -1,7 +1,7 @@
 import { Inject, Injectable, Logger, type OnApplicationShutdown, type OnModuleInit } from '@nestjs/common';
 import { createClient, type RedisClientType } from '@keyv/redis';
 import { redisConfig, type RedisConfig } from '../../config/redis.config';
-import { withinTime } from '../store-unavailable';
+import { outage, withinTime } from '../store-unavailable';
 
 export type RedisClient = RedisClientType;
 
@@ -47,7 +47,7 @@ export class RedisService implements OnModuleInit, OnApplicationShutdown {
 
   /** Every call is bounded by REDIS_TIMEOUT_MS, and fails with store_unavailable past it. */
   run<T>(call: (client: RedisClient) => Promise<T>): Promise<T> {
-    return withinTime(call(this.client), this.config.timeoutMs);
+    return withinTime(call(this.client), this.config.timeoutMs, outage);
   }
 
   async onApplicationShutdown(): Promise<void> {

@@ -4,7 +4,10 @@ import { DistributedLock } from '../../common/distributed-lock';
 import { storeUnavailable, withinTime } from '../store-unavailable';
 
 const POLL_MS = 25;
-/** Lock holders each keep one connection of this pool of its own, so they never starve the stores' pool. */
+/**
+ * Lock holders each keep one connection of this pool of its own, so they never starve the stores'
+ * pool; no fleet-wide lock is taken while holding another, so holders cannot starve each other.
+ */
 const MAX_HOLDERS = 10;
 
 /**
@@ -15,18 +18,24 @@ const MAX_HOLDERS = 10;
 export class PostgresAdvisoryLock extends DistributedLock implements OnModuleDestroy {
   private readonly pool: Pool;
 
+  /** `fleetWide` names the locks that need the fleet; the others are this process's alone (SingleFlight). */
   constructor(
     url: string,
     private readonly holdMs: number,
     private readonly timeoutMs: number,
+    private readonly fleetWide: (name: string) => boolean,
   ) {
     super();
     this.pool = new Pool({ connectionString: url, connectionTimeoutMillis: timeoutMs, max: MAX_HOLDERS });
-    // An idle client whose server went away emits 'error'; the next checkout gets a new one.
-    this.pool.on('error', () => undefined);
+    // A client whose server went away emits 'error', idle in the pool or held through a critical
+    // section; with no listener that would crash the process. Its unlock then fails, and it is closed.
+    const lost = () => undefined;
+    this.pool.on('error', lost);
+    this.pool.on('connect', (client) => client.on('error', lost));
   }
 
   async withLock<T>(name: string, critical: () => Promise<T>): Promise<T> {
+    if (!this.fleetWide(name)) return critical();
     const client = await withinTime(this.pool.connect(), this.timeoutMs);
     let broken = false;
     // A wait that timed out may still be answered later, with the lock taken: such a connection is closed too.

@@ -58,8 +58,11 @@ describe.each(SQL_DIALECTS)('SqlConnectLinkStore on %s', (_dialect, provision) =
     await connections.create(first, { linkHash: tokenHash });
     expect(await store.usable(token)).toBeUndefined();
     expect(await store.read(tokenHash)).toEqual({ endUserId: 'u3', connectionId: first.id });
-    // A second login through it, finishing later, does not rename the link's connection.
-    await connections.create(aConnection('u3'), { linkHash: tokenHash });
+    // A second login through it, finishing later, may renew that connection but not make another.
+    const second = aConnection('u3');
+    await expect(connections.create(second, { linkHash: tokenHash })).rejects.toMatchObject({ code: 'connect_link_used' });
+    expect(await connections.get(second.id)).toBeUndefined();
+    expect(await connections.update({ ...first, version: 1 }, { linkHash: tokenHash })).toBe(true);
     expect(await store.read(tokenHash)).toEqual({ endUserId: 'u3', connectionId: first.id });
   });
 

@@ -197,8 +197,11 @@ describe.each(SQL_DIALECTS)('SqlConnectionStore on %s', (_dialect, provision) =>
       created.map((webhook) => expect.objectContaining({ webhook_id: webhook.id, airtable_id: webhook.airtableId, base_id: webhook.baseId, tokens: sealed, attempts: 0 })),
     );
     expect(JSON.stringify(teardowns)).not.toContain(connection.tokens!.refreshToken);
-    const due = await webhooks.dueTeardowns(10);
-    expect(due.filter((teardown) => teardown.connectionId === connection.id).map((teardown) => teardown.tokens)).toEqual([connection.tokens, connection.tokens]);
+    expect(await webhooks.dueTeardowns(10)).toEqual([connection.id]);
+    const leased = await webhooks.leaseTeardowns(connection.id, 60_000);
+    expect(leased!.teardowns.map((teardown) => teardown.tokens)).toEqual([connection.tokens, connection.tokens]);
+    // One instance at a time tears a deleted connection's webhooks down: its tokens are refreshed once.
+    expect(await webhooks.leaseTeardowns(connection.id, 60_000)).toBeUndefined();
   });
 
   it('leaves nothing to tear down for a connection without tokens: its webhooks just go', async () => {

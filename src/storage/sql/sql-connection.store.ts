@@ -1,11 +1,12 @@
 import type { Kysely, Selectable } from 'kysely';
+import { AppError, ErrorCode } from '../../common/app-error';
 import { type Connection, type ConnectionEffects, ConnectionStore, type StoredConnection } from '../../connections/connection.store';
 import { sealTokens } from '../../connections/sealed-tokens';
 import type { TokenCipher } from '../../connections/token-cipher';
 import type { ConnectionsTable, SqlSchema } from './sql-database';
 import { withinTime } from '../store-unavailable';
 import { DEFAULT_SQL_TIMEOUT_MS, type SqlStoreOptions } from './sql-database';
-import { dbNow } from './sql-dialect';
+import { dbNow, isPostgres } from './sql-dialect';
 import { insertEvent } from './sql-outbox.store';
 
 /**
@@ -41,7 +42,12 @@ export class SqlConnectionStore extends ConnectionStore {
         .set((eb) => ({ version: eb('version', '+', 1) }))
         .where('id', '=', connection.id);
       if (connection.version !== undefined) update = update.where('version', '=', connection.version);
-      if (Number((await update.executeTakeFirst()).numUpdatedRows) !== 1) return false;
+      if (Number((await update.executeTakeFirst()).numUpdatedRows) !== 1) {
+        // Deleted meanwhile: a refresh that rotated its tokens at Airtable hands them to the deletion of
+        // its webhooks there, whose kept tokens Airtable has just killed.
+        if (connection.tokens) await trx.updateTable('webhook_teardowns').set({ tokens: sealTokens(this.cipher, connection)! }).where('connection_id', '=', connection.id).execute();
+        return false;
+      }
       await this.apply(trx, connection.id, effects);
       return true;
     });
@@ -49,7 +55,9 @@ export class SqlConnectionStore extends ConnectionStore {
 
   async delete(id: string, effects: ConnectionEffects = {}): Promise<boolean> {
     return this.run(async (trx) => {
-      const row = await trx.selectFrom('connections').select('tokens').where('id', '=', id).executeTakeFirst();
+      // Locked on PostgreSQL: a refresh or a new webhook of this connection commits before or after, not in between.
+      const select = trx.selectFrom('connections').select('tokens').where('id', '=', id);
+      const row = await (isPostgres(trx) ? select.forUpdate() : select).executeTakeFirst();
       if (!row) return false;
       // Its webhooks hold places at Airtable until deleted there, which needs the tokens: they are
       // kept, sealed as they were, only for that (WebhookTeardowns), and the webhooks go with the row.
@@ -93,11 +101,14 @@ export class SqlConnectionStore extends ConnectionStore {
         .execute();
     }
     if (linkHash) {
-      await trx
+      // A link makes one connection: a second login through it may renew that one, never make another.
+      const used = await trx
         .updateTable('connect_links')
-        .set((eb) => ({ used_at: eb.fn.coalesce('used_at', dbNow(trx)), connection_id: eb.fn.coalesce('connection_id', eb.val(connectionId)) }))
+        .set((eb) => ({ used_at: eb.fn.coalesce('used_at', dbNow(trx)), connection_id: connectionId }))
         .where('token_hash', '=', linkHash)
-        .execute();
+        .where((eb) => eb.or([eb('connection_id', 'is', null), eb('connection_id', '=', connectionId)]))
+        .executeTakeFirst();
+      if (Number(used.numUpdatedRows) !== 1) throw new AppError(ErrorCode.ConnectLinkUsed);
     }
     if (event) await insertEvent(trx, connectionId, event);
   }

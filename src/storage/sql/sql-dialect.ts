@@ -16,8 +16,3 @@ export function dbNow(db: Kysely<any>): RawBuilder<number> {
     : sql<number>`cast(unixepoch('subsec') * 1000 as integer)`;
 }
 
-/** The database's time now, read once (for values a caller must also know, such as an event's time). */
-export async function readDbNow(db: Kysely<any>): Promise<number> {
-  const { rows } = await sql<{ now: number | string }>`select ${dbNow(db)} as now`.execute(db);
-  return Number(rows[0].now);
-}

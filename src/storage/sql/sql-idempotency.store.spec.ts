@@ -1,9 +1,8 @@
 import { type Kysely, sql } from 'kysely';
-import { SQL_DIALECTS } from '../../../test/support/postgres';
+import { SQL_DIALECTS, readDbNow } from '../../../test/support/postgres';
 import { AppError, ErrorCode } from '../../common/app-error';
 import type { Claim, HeldKey } from '../../records/idempotency.store';
 import { openSqlDatabase, type SqlSchema } from './sql-database';
-import { readDbNow } from './sql-dialect';
 import { migrateToLatest } from './sql-migrations';
 import { SqlIdempotencyStore } from './sql-idempotency.store';
 

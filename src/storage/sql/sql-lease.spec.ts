@@ -1,9 +1,8 @@
 import { type Kysely, sql } from 'kysely';
 import { setTimeout as sleep } from 'node:timers/promises';
-import { CONNECTION_ROW, SQL_DIALECTS } from '../../../test/support/postgres';
+import { CONNECTION_ROW, SQL_DIALECTS, readDbNow } from '../../../test/support/postgres';
 import { randomToken } from '../../common/random';
 import { openSqlDatabase, type SqlSchema } from './sql-database';
-import { readDbNow } from './sql-dialect';
 import { SqlLeases } from './sql-lease';
 import { migrateToLatest } from './sql-migrations';
 

@@ -1,11 +1,12 @@
 import { type Kysely, sql, type UpdateObject } from 'kysely';
 import { type AppEvent, OutboxStore, type PendingEvent } from '../../events/outbox.store';
 import { withinTime } from '../store-unavailable';
-import type { SqlSchema } from './sql-database';
+import { DEFAULT_SQL_TIMEOUT_MS, type SqlSchema } from './sql-database';
 import { dbNow, isPostgres } from './sql-dialect';
 import { SqlLeases } from './sql-lease';
 
 const TURN = 'outbox';
+const LOCK_TIMEOUT_MS = DEFAULT_SQL_TIMEOUT_MS;
 
 /**
  * Puts an event in the outbox inside the caller's transaction, so a change and its event are stored
@@ -14,7 +15,8 @@ const TURN = 'outbox';
  * never sees a later event of a connection before an earlier one commits.
  */
 export async function insertEvent(trx: Kysely<SqlSchema>, connectionId: string, event: AppEvent): Promise<void> {
-  if (isPostgres(trx)) await sql`select pg_advisory_xact_lock(hashtext(${`outbox:${connectionId}`}))`.execute(trx);
+  // A lock wait is bounded like any store call (then store_unavailable, and the whole change rolls back).
+  if (isPostgres(trx)) await sql`select set_config('lock_timeout', ${`${LOCK_TIMEOUT_MS}ms`}, true), pg_advisory_xact_lock(hashtext(${`outbox:${connectionId}`}))`.execute(trx);
   const now = dbNow(trx);
   await trx
     .insertInto('outbox_events')
@@ -68,15 +70,15 @@ export class SqlOutboxStore extends OutboxStore {
     return this.mark(token, eventId, { status: 'failed', finished_at: dbNow(this.db), last_error: error });
   }
 
-  async depth(): Promise<{ count: number; oldestCreatedAt?: number }> {
+  async depth(): Promise<{ count: number; oldestAgeMs?: number }> {
     const row = await this.run(
       this.db
         .selectFrom('outbox_events')
-        .select((eb) => [eb.fn.countAll<number>().as('count'), eb.fn.min<number>('created_at').as('oldest')])
+        .select((eb) => [eb.fn.countAll<number>().as('count'), sql<number | null>`${dbNow(this.db)} - min(created_at)`.as('age')])
         .where('status', '=', 'pending')
         .executeTakeFirstOrThrow(),
     );
-    return { count: Number(row.count), ...(row.oldest === null ? {} : { oldestCreatedAt: Number(row.oldest) }) };
+    return { count: Number(row.count), ...(row.age === null ? {} : { oldestAgeMs: Number(row.age) }) };
   }
 
   async purge(retentionMs: number, limit: number): Promise<number> {

@@ -83,7 +83,8 @@ export class SqlWebhookStore extends WebhookStore {
 
   async lease(id: string, leaseMs: number, lease?: string): Promise<LeasedWebhook | undefined> {
     const name = leaseName(id);
-    const held = lease && (await this.run(this.leases.renew(name, lease, leaseMs))) ? lease : await this.run(this.leases.acquire(name, leaseMs));
+    // A holder's renewal never falls back to a new lease: one taken over meanwhile is lost for good.
+    const held = lease ? ((await this.run(this.leases.renew(name, lease, leaseMs))) ? lease : undefined) : await this.run(this.leases.acquire(name, leaseMs));
     if (!held) return undefined;
     const row = await this.run(
       this.db.selectFrom('webhooks').selectAll().select(dbNow(this.db).as('now')).where('id', '=', id).where('status', '=', 'active').executeTakeFirst(),
@@ -168,18 +169,33 @@ export class SqlWebhookStore extends WebhookStore {
     );
   }
 
-  async dueTeardowns(limit: number): Promise<Teardown[]> {
+  async dueTeardowns(limit: number): Promise<string[]> {
+    const rows = await this.run(
+      this.db
+        .selectFrom('webhook_teardowns')
+        .select('connection_id')
+        .where('next_attempt_at', '<=', dbNow(this.db))
+        .groupBy('connection_id')
+        .orderBy((eb) => eb.fn.min('next_attempt_at'))
+        .limit(limit)
+        .execute(),
+    );
+    return rows.map((row) => row.connection_id);
+  }
+
+  async leaseTeardowns(connectionId: string, leaseMs: number): Promise<{ lease: string; teardowns: Teardown[] } | undefined> {
+    const lease = await this.run(this.leases.acquire(`teardown:${connectionId}`, leaseMs));
+    if (!lease) return undefined;
     const rows = await this.run(
       this.db
         .selectFrom('webhook_teardowns')
         .selectAll()
         .select(sql<number>`${dbNow(this.db)} - created_at`.as('age_ms'))
+        .where('connection_id', '=', connectionId)
         .where('next_attempt_at', '<=', dbNow(this.db))
-        .orderBy('next_attempt_at')
-        .limit(limit)
         .execute(),
     );
-    return rows.map((row) => ({
+    const teardowns = rows.map((row) => ({
       webhookId: row.webhook_id,
       connectionId: row.connection_id,
       airtableId: row.airtable_id,
@@ -188,6 +204,11 @@ export class SqlWebhookStore extends WebhookStore {
       attempts: row.attempts,
       ageMs: Number(row.age_ms),
     }));
+    return { lease, teardowns };
+  }
+
+  async releaseTeardowns(connectionId: string, lease: string): Promise<void> {
+    await this.run(this.leases.release(`teardown:${connectionId}`, lease));
   }
 
   async tornDown(webhookId: string): Promise<void> {
