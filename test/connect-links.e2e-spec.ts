@@ -6,9 +6,7 @@ import { type AirtableSandbox, startSandbox } from '../src/sandbox/sandbox.serve
 import type { SqlSchema } from '../src/storage/sql/sql-database';
 import { SQL_DATABASE } from '../src/storage/sql/sql.providers';
 import { TestBrowser } from './support/browser';
-import { createTestDatabase } from './support/postgres';
-import { deleteKeys, REDIS_URL, testPrefix } from './support/redis';
-import { freePort, type Stack, stacksClosedAfterEach, startStack, tempDatabase } from './support/stack';
+import { freePort, SHARED_STORES, type SharedStores, type Stack, stacksClosedAfterEach, startStack } from './support/stack';
 
 const HTML = 'text/html,application/xhtml+xml';
 const APP = 'https://app.example.com';
@@ -273,10 +271,6 @@ describe('Starting a connect link login', () => {
   });
 });
 
-interface SharedStores {
-  env: Record<string, string>;
-  remove: () => Promise<void>;
-}
 
 describe('Two links of one end user completed at the same moment, on two instances', () => {
   const start = stacksClosedAfterEach();
@@ -288,21 +282,7 @@ describe('Two links of one end user completed at the same moment, on two instanc
     sandbox = stores = undefined;
   });
 
-  it.each([
-    ['one SQLite file', async (): Promise<SharedStores> => ({ env: { DATABASE_PATH: tempDatabase() }, remove: async () => undefined })],
-    [
-      'PostgreSQL and Redis',
-      async (): Promise<SharedStores> => {
-        const database = await createTestDatabase();
-        const prefix = testPrefix();
-        const remove = async () => {
-          await deleteKeys(prefix);
-          await database.drop();
-        };
-        return { env: { DATABASE_URL: database.url, REDIS_URL, REDIS_KEY_PREFIX: prefix }, remove };
-      },
-    ],
-  ])('make one connection, both answering with its id (sharing %s)', async (_stores, provision) => {
+  it.each(SHARED_STORES)('make one connection, both answering with its id (sharing %s)', async (_stores, provision) => {
     stores = await provision();
     const ports = [await freePort(), await freePort()];
     sandbox = await startSandbox({

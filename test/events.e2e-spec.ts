@@ -1,16 +1,10 @@
 import { TestBrowser } from './support/browser';
 import { EventReceiver, verifySignature } from './support/event-receiver';
 import { type RunningService, startServiceProcess } from './support/service-process';
-import { createTestDatabase } from './support/postgres';
-import { deleteKeys, REDIS_URL, testPrefix } from './support/redis';
-import { stacksClosedAfterEach, tempDatabase } from './support/stack';
+import { SHARED_STORES, stacksClosedAfterEach } from './support/stack';
 
 const SECRET = 'an-events-secret-of-at-least-32-characters';
 const FAST = { EVENTS_SECRET: SECRET, EVENTS_POLL_MS: '50', EVENTS_RETRY_BASE_MS: '50', EVENTS_TIMEOUT_MS: '300' };
-interface SharedStores {
-  env: Record<string, string>;
-  remove: () => Promise<void>;
-}
 
 const types = (receiver: EventReceiver) => receiver.deliveries.map((d) => d.event.type);
 
@@ -85,21 +79,7 @@ describe('Signed events', () => {
     expect(receiver.deliveries[1].event.data.status).toBe('reauth_required');
   });
 
-  it.each([
-    ['one SQLite file', async (): Promise<SharedStores> => ({ env: { DATABASE_PATH: tempDatabase() }, remove: async () => undefined })],
-    [
-      'PostgreSQL and Redis',
-      async (): Promise<SharedStores> => {
-        const database = await createTestDatabase();
-        const prefix = testPrefix();
-        const remove = async () => {
-          await deleteKeys(prefix);
-          await database.drop();
-        };
-        return { env: { DATABASE_URL: database.url, REDIS_URL, REDIS_KEY_PREFIX: prefix }, remove };
-      },
-    ],
-  ])('is sent once by a fleet of two sharing %s, not once per instance', async (_stores, provision) => {
+  it.each(SHARED_STORES)('is sent once by a fleet of two sharing %s, not once per instance', async (_stores, provision) => {
     const stores = await provision();
     removals.push(stores.remove);
     const first = await start({ env: { ...FAST, EVENTS_URL: receiver.url, ...stores.env } });

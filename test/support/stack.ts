@@ -135,3 +135,26 @@ export function stacksClosedAfterEach(): (options: StackOptions) => Promise<Stac
     return stack;
   };
 }
+
+/** Stores that several stacks share, as a fleet does; `remove` deletes them after the test. */
+export interface SharedStores {
+  env: Record<string, string>;
+  remove: () => Promise<void>;
+}
+
+/** For `it.each`: one SQLite file, or one PostgreSQL database and a Redis prefix, for a fleet of stacks. */
+export const SHARED_STORES: [string, () => Promise<SharedStores>][] = [
+  ['one SQLite file', async () => ({ env: { DATABASE_PATH: tempDatabase() }, remove: async () => undefined })],
+  [
+    'PostgreSQL and Redis',
+    async () => {
+      const database = await createTestDatabase();
+      const prefix = testPrefix();
+      const remove = async () => {
+        await deleteKeys(prefix);
+        await database.drop();
+      };
+      return { env: { DATABASE_URL: database.url, REDIS_URL, REDIS_KEY_PREFIX: prefix }, remove };
+    },
+  ],
+];
