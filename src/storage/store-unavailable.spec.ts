@@ -1,8 +1,7 @@
 import { type Kysely, sql } from 'kysely';
-import { CONNECTION_ROW, SQL_DIALECTS } from '../../test/support/postgres';
+import { CONNECTION_ROW, migratedDatabase, SQL_DIALECTS } from '../../test/support/postgres';
 import { AppError, ErrorCode } from '../common/app-error';
-import { openSqlDatabase, type SqlSchema } from './sql/sql-database';
-import { migrateToLatest } from './sql/sql-migrations';
+import type { SqlSchema } from './sql/sql-database';
 import { insertEvent } from './sql/sql-outbox.store';
 import { isStoreOutage, StoreQueryError, withinTime } from './store-unavailable';
 
@@ -65,11 +64,7 @@ describe.each(SQL_DIALECTS)('withinTime on %s', (dialect, provision) => {
   let remove: () => Promise<void>;
 
   beforeAll(async () => {
-    const database = await provision();
-    remove = database.remove;
-    db = openSqlDatabase(database.options);
-    await migrateToLatest(db);
-    await db.insertInto('connections').values(CONNECTION_ROW).execute();
+    ({ db, remove } = await migratedDatabase(provision));
   });
 
   afterAll(async () => {

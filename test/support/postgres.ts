@@ -7,6 +7,8 @@ import { Client } from 'pg';
 import { type Insertable, type Kysely, sql } from 'kysely';
 import type { ConnectionsTable, SqlSchema } from '../../src/storage/sql/sql-database';
 import { dbNow } from '../../src/storage/sql/sql-dialect';
+import { openSqlDatabase } from '../../src/storage/sql/sql-database';
+import { migrateToLatest } from '../../src/storage/sql/sql-migrations';
 
 /** A server where user postgres may create databases (trust auth on this machine). */
 export const POSTGRES_URL = process.env.TEST_DATABASE_URL ?? 'postgres://postgres@127.0.0.1:5432/postgres';
@@ -126,4 +128,13 @@ const postgresGid = () => (process.getuid?.() === 0 ? Number(execFileSync('id', 
 export async function readDbNow(db: Kysely<SqlSchema>): Promise<number> {
   const { rows } = await sql<{ now: number | string }>`select ${dbNow(db)} as now`.execute(db);
   return Number(rows[0].now);
+}
+
+/** A fresh database of `provision`, migrated to the latest schema, with `CONNECTION_ROW` in it. */
+export async function migratedDatabase(provision: () => Promise<FreshSqlDatabase>): Promise<{ db: Kysely<SqlSchema>; remove: () => Promise<void> }> {
+  const database = await provision();
+  const db = openSqlDatabase(database.options);
+  await migrateToLatest(db);
+  await db.insertInto('connections').values(CONNECTION_ROW).execute();
+  return { db, remove: database.remove };
 }

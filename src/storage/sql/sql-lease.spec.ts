@@ -1,10 +1,9 @@
 import { type Kysely, sql } from 'kysely';
 import { setTimeout as sleep } from 'node:timers/promises';
-import { CONNECTION_ROW, SQL_DIALECTS, readDbNow } from '../../../test/support/postgres';
+import { CONNECTION_ROW, migratedDatabase, SQL_DIALECTS, readDbNow } from '../../../test/support/postgres';
 import { randomToken } from '../../common/random';
-import { openSqlDatabase, type SqlSchema } from './sql-database';
+import type { SqlSchema } from './sql-database';
 import { SqlLeases } from './sql-lease';
-import { migrateToLatest } from './sql-migrations';
 
 const LEASE_MS = 60_000;
 const GRACE_MS = 3_600_000;
@@ -16,11 +15,7 @@ describe.each(SQL_DIALECTS)('SqlLeases on %s', (_dialect, provision) => {
   let name: string;
 
   beforeAll(async () => {
-    const database = await provision();
-    remove = database.remove;
-    db = openSqlDatabase(database.options);
-    await migrateToLatest(db);
-    await db.insertInto('connections').values(CONNECTION_ROW).execute();
+    ({ db, remove } = await migratedDatabase(provision));
     leases = new SqlLeases(db);
   });
 

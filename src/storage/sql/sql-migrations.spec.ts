@@ -8,15 +8,9 @@ import { CONNECTION_ROW, createTestDatabase, SQL_DIALECTS } from '../../../test/
 import type { TokensConfig } from '../../config/tokens.config';
 import type { Connection } from '../../connections/connection.store';
 import { TokenCipher } from '../../connections/token-cipher';
-import { connectionsAndSessions } from './migrations/001-connections-and-sessions';
-import { idempotencyKeys } from './migrations/002-idempotency-keys';
-import { apiKeys } from './migrations/003-api-keys';
-import { connectLinks } from './migrations/004-connect-links';
-import { outbox } from './migrations/005-outbox';
-import { webhooks } from './migrations/006-webhooks';
 import { SqlConnectionStore } from './sql-connection.store';
 import { openSqlDatabase, type SqlSchema } from './sql-database';
-import { migrateToLatest } from './sql-migrations';
+import { MIGRATIONS, migrateToLatest } from './sql-migrations';
 import { insertEvent, SqlOutboxStore } from './sql-outbox.store';
 import { SqlSessionStore } from './sql-session.store';
 
@@ -31,14 +25,7 @@ const recorded = JSON.parse(readFileSync(join(__dirname, '../../../test/fixtures
 };
 
 /** The migrations before 007, to build a database as it was before it. */
-const BEFORE_007 = {
-  '001-connections-and-sessions': connectionsAndSessions,
-  '002-idempotency-keys': idempotencyKeys,
-  '003-api-keys': apiKeys,
-  '004-connect-links': connectLinks,
-  '005-outbox': outbox,
-  '006-webhooks': webhooks,
-};
+const BEFORE_007 = Object.fromEntries(Object.entries(MIGRATIONS).filter(([name]) => name < '007'));
 
 /** A row of the outbox as 005 made it. */
 interface LegacyOutboxEvent {

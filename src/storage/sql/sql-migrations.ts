@@ -9,7 +9,7 @@ import { durableOrder } from './migrations/007-durable-order';
 import type { SqlSchema } from './sql-database';
 
 /** Listed here rather than read from a folder: the build output does not keep the source layout. */
-const MIGRATIONS: Record<string, Migration> = {
+export const MIGRATIONS: Record<string, Migration> = {
   '001-connections-and-sessions': connectionsAndSessions,
   '002-idempotency-keys': idempotencyKeys,
   '003-api-keys': apiKeys,
