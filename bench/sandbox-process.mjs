@@ -4,8 +4,7 @@
 import { createRequire } from 'node:module';
 
 const require = createRequire(import.meta.url);
-const { startSandbox } = require('../dist/sandbox/sandbox.server.js');
-const { ALL_SCOPES } = require('../dist/sandbox/sandbox.options.js');
+const { ALL_SCOPES, startSandbox } = require('airtable-sandbox');
 
 const sandbox = await startSandbox({
   port: 0,

@@ -4,7 +4,7 @@ import { ApiKeyStore } from '../src/api-keys/api-key.store';
 import type { SqlSchema } from '../src/storage/sql/sql-database';
 import { SQL_DATABASE } from '../src/storage/sql/sql.providers';
 import { TestBrowser } from './support/browser';
-import { buildService, cli } from './support/service-process';
+import { cli } from './support/service-process';
 import { type Stack, startStack, tempDatabase } from './support/stack';
 
 const CRM = 'appSandboxCRM0001';
@@ -20,7 +20,6 @@ describe('The backend API', () => {
   const api = (target: Stack = stack) => request(target.origin);
 
   beforeAll(async () => {
-    buildService();
     key = cli(path, 'api-keys', 'create', '--name', 'sync worker').trim().split('\n').at(-1)!;
     readOnlyKey = cli(path, 'api-keys', 'create', '--name', 'reader', '--scopes', 'connections:read,data:read').trim().split('\n').at(-1)!;
     stack = await startStack({ env: { DATABASE_PATH: path, CONNECT_RETURN_ORIGINS: 'https://app.example.com' } });

@@ -1,8 +1,7 @@
 import type { Kysely } from 'kysely';
 import request from 'supertest';
 import { ApiKeyStore } from '../src/api-keys/api-key.store';
-import { ALL_SCOPES, SANDBOX_CLIENT_ID } from '../src/sandbox/sandbox.options';
-import { type AirtableSandbox, startSandbox } from '../src/sandbox/sandbox.server';
+import { type AirtableSandbox, ALL_SCOPES, SANDBOX_CLIENT_ID, startSandbox } from 'airtable-sandbox';
 import type { SqlSchema } from '../src/storage/sql/sql-database';
 import { SQL_DATABASE } from '../src/storage/sql/sql.providers';
 import { TestBrowser } from './support/browser';

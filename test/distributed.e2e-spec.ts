@@ -5,8 +5,7 @@ import { deleteKeys, PrivateRedis, REDIS_URL, redisClient, testPrefix } from './
 import { createTestDatabase, PrivatePostgres } from './support/postgres';
 import { startServiceProcess } from './support/service-process';
 import { freePort, type Stack, startStack } from './support/stack';
-import { ALL_SCOPES, SANDBOX_CLIENT_ID } from '../src/sandbox/sandbox.options';
-import { type AirtableSandbox, startSandbox } from '../src/sandbox/sandbox.server';
+import { type AirtableSandbox, ALL_SCOPES, SANDBOX_CLIENT_ID, startSandbox } from 'airtable-sandbox';
 
 const sleep = (ms: number) => new Promise((resolve) => setTimeout(resolve, ms));
 const CRM = 'appSandboxCRM0001';

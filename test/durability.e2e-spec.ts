@@ -4,8 +4,7 @@ import { ApiKeyStore } from '../src/api-keys/api-key.store';
 import { SystemClock } from '../src/common/clock';
 import { sandboxEnv } from '../src/config/sandbox-mode';
 import { ConnectionStore } from '../src/connections/connection.store';
-import { type AirtableSandbox, startSandbox } from '../src/sandbox/sandbox.server';
-import { ALL_SCOPES, SANDBOX_CLIENT_ID } from '../src/sandbox/sandbox.options';
+import { type AirtableSandbox, ALL_SCOPES, SANDBOX_CLIENT_ID, startSandbox } from 'airtable-sandbox';
 import { openSqlDatabase, type SqlSchema } from '../src/storage/sql/sql-database';
 import { SqlApiKeyStore } from '../src/storage/sql/sql-api-key.store';
 import { SQL_DATABASE } from '../src/storage/sql/sql.providers';
@@ -14,7 +13,7 @@ import { TestBrowser } from './support/browser';
 import { cookieValue, setCookie } from './support/cookies';
 import { EventReceiver } from './support/event-receiver';
 import { createTestDatabase, type TestDatabase } from './support/postgres';
-import { buildService, ServiceProcess, skewedClock } from './support/service-process';
+import { ServiceProcess, skewedClock } from './support/service-process';
 import { ENCRYPTION_KEY, freePort, SESSION_SECRET, stacksClosedAfterEach, tempDatabase } from './support/stack';
 
 const SECRET = 'an-events-secret-of-at-least-32-characters';
@@ -22,7 +21,6 @@ const FAST = { EVENTS_SECRET: SECRET, EVENTS_POLL_MS: '50', EVENTS_RETRY_BASE_MS
 const TOKEN_ROUTE = 'POST /oauth2/v1/token';
 const sleep = (ms: number) => new Promise((resolve) => setTimeout(resolve, ms));
 
-beforeAll(() => buildService(), 120_000);
 
 /** Built service processes on one PostgreSQL database and one sandbox, each with extra settings (a skewed clock); `started` gets each before it starts. */
 async function fleetOfProcesses(database: TestDatabase, receiverUrl: string, extraEnvs: Record<string, string>[], started: ServiceProcess[]) {

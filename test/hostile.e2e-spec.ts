@@ -7,7 +7,7 @@ import { ApiKeyStore } from '../src/api-keys/api-key.store';
 import { ExpiringMapStore } from '../src/storage/memory/expiring-map.store';
 import { TestBrowser } from './support/browser';
 import { cookieValue, setCookie } from './support/cookies';
-import { ALL_SCOPES, SANDBOX_CLIENT_ID } from '../src/sandbox/sandbox.options';
+import { ALL_SCOPES, SANDBOX_CLIENT_ID } from 'airtable-sandbox';
 import { type Stack, startStack } from './support/stack';
 
 const TOKEN_ROUTE = 'POST /oauth2/v1/token';

@@ -1,5 +1,5 @@
 import { readFileSync } from 'node:fs';
-import { buildService, ServiceProcess, runUntilExit } from './support/service-process';
+import { ServiceProcess, runUntilExit } from './support/service-process';
 import { ENCRYPTION_KEY, freePort, SESSION_SECRET } from './support/stack';
 
 /** The local addresses with a listening TCP socket on `port`, read from the kernel's socket tables. */
@@ -19,7 +19,6 @@ function listeningAddresses(port: number): string[] {
 const LOOPBACK_V4 = '0100007F';
 
 describe('Starting the service', () => {
-  beforeAll(() => buildService(), 60_000);
 
   it('refuses AIRTABLE_SANDBOX=true under NODE_ENV=production, in plain words, and exits 1', async () => {
     const { code, output } = await runUntilExit({

@@ -1,4 +1,4 @@
-import type { Grant } from '../src/sandbox/sandbox-grants';
+import type { Grant } from 'airtable-sandbox';
 import { SQL_DATABASE } from '../src/storage/sql/sql.providers';
 import type { SqlSchema } from '../src/storage/sql/sql-database';
 import type { Kysely } from 'kysely';

@@ -3,11 +3,10 @@ import request from 'supertest';
 import { API_SCOPES } from '../src/api-keys/api-key';
 import { ApiKeyStore } from '../src/api-keys/api-key.store';
 import { DEFAULT_SCOPES } from '../src/config/airtable.config';
-import type { AirtableSandbox } from '../src/sandbox/sandbox.server';
+import { type AirtableSandbox, sandboxAccessToken } from 'airtable-sandbox';
 import { TestBrowser } from './support/browser';
-import { buildService, cli, type RunningService, startServiceProcess } from './support/service-process';
+import { cli, type RunningService, startServiceProcess } from './support/service-process';
 import { EventReceiver, type ReceivedEvent, verifySignature } from './support/event-receiver';
-import { sandboxAccessToken } from './support/sandbox-token';
 import { deleteKeys, REDIS_URL, testPrefix } from './support/redis';
 import { type Stack, stacksClosedAfterEach, tempDatabase } from './support/stack';
 
@@ -353,7 +352,6 @@ describe('A ping taken by an instance killed with SIGKILL before it forwarded an
   });
 
   it('is read and forwarded after the restart, once', async () => {
-    buildService();
     const path = tempDatabase();
     const key = cli(path, 'api-keys', 'create', '--name', 'kill test').trim().split('\n').at(-1)!;
     receiver = await new EventReceiver().listen();

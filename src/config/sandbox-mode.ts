@@ -1,6 +1,5 @@
 import { randomToken } from '../common/random';
-import { type AirtableSandbox, startSandbox } from '../sandbox/sandbox.server';
-import { ALL_SCOPES, SANDBOX_CLIENT_ID, sandboxLifetimes, sandboxTableSizes } from '../sandbox/sandbox.options';
+import { type AirtableSandbox, ALL_SCOPES, SANDBOX_CLIENT_ID, sandboxLifetimes, sandboxTableSizes, startSandbox } from 'airtable-sandbox';
 import { DEFAULT_SCOPES } from './airtable.config';
 import { ConfigError } from './config-error';
 import type { Environment } from './env-reader';

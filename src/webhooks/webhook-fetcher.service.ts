@@ -55,6 +55,13 @@ export class WebhookFetcher {
     // Pages left for the next run: the webhook stays due, at the front of the queue.
     let end: ReadEnd = { readAt: leasedAt };
     try {
+      // A read asked for while another ran here (the upkeep job seeing the ping that read was for)
+      // finds nothing to do: only a ping since, a failure or the quiet time calls Airtable again.
+      const due = failures > 0 || (webhook.lastPingAt ?? 0) > webhook.readAt || webhook.readAt <= leasedAt - this.config.quietFetchMs;
+      if (!due) {
+        end = undefined;
+        return;
+      }
       const stored = await this.connections.load(webhook.connectionId);
       if (!stored || stored.connection.status !== 'active') return;
       for (let page = 0; webhook; page++) {

@@ -22,8 +22,11 @@ export interface Webhook {
   failures: number;
 }
 
-/** A webhook under this caller's fetch lease: `lease` is the fencing token, `leasedAt` the database's time it was taken. */
-export type LeasedWebhook = Webhook & { lease: string; leasedAt: number };
+/**
+ * A webhook under this caller's fetch lease: `lease` is the fencing token, `leasedAt` the database's
+ * time it was taken, `readAt` when a read last read everything.
+ */
+export type LeasedWebhook = Webhook & { lease: string; leasedAt: number; readAt: number };
 
 /** How a read under a lease ended: everything read (as of when it started), failed (tried again after `retryInMs`), or cut short with pages left. */
 export type ReadEnd = { readAt: number } | { retryInMs: number } | undefined;

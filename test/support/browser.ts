@@ -1,6 +1,6 @@
 import request from 'supertest';
 import type TestAgent from 'supertest/lib/agent';
-import type { AirtableSandbox } from '../../src/sandbox/sandbox.server';
+import type { AirtableSandbox } from 'airtable-sandbox';
 
 /** What a browser needs: where the service is, and the sandbox that plays Airtable. */
 export interface Site {

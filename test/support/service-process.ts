@@ -1,20 +1,12 @@
 import { type ChildProcess, execFileSync, spawn } from 'node:child_process';
 import { join } from 'node:path';
 import { sandboxEnv } from '../../src/config/sandbox-mode';
-import { type AirtableSandbox, startSandbox } from '../../src/sandbox/sandbox.server';
-import { ALL_SCOPES, SANDBOX_CLIENT_ID, type SandboxOptions } from '../../src/sandbox/sandbox.options';
+import { type AirtableSandbox, ALL_SCOPES, SANDBOX_CLIENT_ID, type SandboxOptions, startSandbox } from 'airtable-sandbox';
 import { ENCRYPTION_KEY, freePort, SESSION_SECRET, tempDatabase } from './stack';
 
 const ROOT = join(__dirname, '..', '..');
+/** The service as compiled once per test run by test/global-setup.ts. */
 export const SERVICE_BUILD = join(ROOT, 'test-output', 'service-build');
-
-/** Compiles the service once per test file into its own folder (dist/ is left alone). */
-export function buildService(): void {
-  execFileSync(process.execPath, [join(ROOT, 'node_modules', 'typescript', 'bin', 'tsc'), '-p', 'tsconfig.build.json', '--outDir', SERVICE_BUILD], {
-    cwd: ROOT,
-    stdio: 'inherit',
-  });
-}
 
 /** The CLI as a user runs it (`npm run cli -- ...`), built, against this database file. */
 export function cli(databasePath: string, ...args: string[]): string {
@@ -89,7 +81,6 @@ export interface RunningService {
 export async function startServiceProcess(
   options: { sandbox?: Partial<SandboxOptions>; clientSecret?: string; env?: Record<string, string> } = {},
 ): Promise<RunningService> {
-  buildService();
   const port = await freePort();
   const origin = `http://127.0.0.1:${port}`;
   const sandbox = await startSandbox({

@@ -8,11 +8,10 @@ import { AppModule } from '../../src/app.module';
 import { configureApp } from '../../src/app.setup';
 import { APP_OPTIONS, createHttpAdapter } from '../../src/http-adapter';
 import { sandboxEnv } from '../../src/config/sandbox-mode';
-import { type AirtableSandbox, startSandbox } from '../../src/sandbox/sandbox.server';
+import { type AirtableSandbox, ALL_SCOPES, SANDBOX_CLIENT_ID, type SandboxOptions, startSandbox } from 'airtable-sandbox';
 import { testConfig } from './config';
 import { createTestDatabase } from './postgres';
 import { deleteKeys, REDIS_URL, testPrefix } from './redis';
-import { ALL_SCOPES, SANDBOX_CLIENT_ID, type SandboxOptions } from '../../src/sandbox/sandbox.options';
 
 export { ENCRYPTION_KEY, SESSION_SECRET } from './config';
 

@@ -93,7 +93,7 @@ export class SqlWebhookStore extends WebhookStore {
       await this.run(this.leases.release(name, held));
       return undefined;
     }
-    return { ...toWebhook(row), lease: held, leasedAt: Number(row.now) };
+    return { ...toWebhook(row), lease: held, leasedAt: Number(row.now), readAt: Number(row.fetched_at) };
   }
 
   async advance(id: string, lease: string, from: number, to: number, event: AppEvent | undefined): Promise<boolean> {

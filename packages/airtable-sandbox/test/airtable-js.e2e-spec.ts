@@ -1,7 +1,7 @@
 import Airtable from 'airtable';
-import { type AirtableSandbox, startSandbox } from '../src/sandbox/sandbox.server';
-import { ALL_SCOPES } from '../src/sandbox/sandbox.options';
-import { sandboxAccessToken } from './support/sandbox-token';
+import { type AirtableSandbox, startSandbox } from '../src/sandbox.server';
+import { ALL_SCOPES } from '../src/sandbox.options';
+import { sandboxAccessToken } from '../src/sandbox-access-token';
 
 const CRM = 'appSandboxCRM0001';
 

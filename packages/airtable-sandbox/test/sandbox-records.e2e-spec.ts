@@ -1,7 +1,7 @@
-import type { SandboxRecord } from '../src/sandbox/sandbox-record-store';
-import { type AirtableSandbox, startSandbox } from '../src/sandbox/sandbox.server';
-import { ALL_SCOPES } from '../src/sandbox/sandbox.options';
-import { sandboxAccessToken } from './support/sandbox-token';
+import type { SandboxRecord } from '../src/sandbox-record-store';
+import { type AirtableSandbox, startSandbox } from '../src/sandbox.server';
+import { ALL_SCOPES } from '../src/sandbox.options';
+import { sandboxAccessToken } from '../src/sandbox-access-token';
 
 const REDIRECT = 'http://localhost:4000/airtable-oauth';
 const CLIENTS = [{ clientId: 'records-app', redirectUris: [REDIRECT], scopes: ALL_SCOPES }];

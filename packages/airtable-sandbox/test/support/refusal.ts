@@ -1,4 +1,4 @@
-import { SandboxApiError } from '../../src/sandbox/sandbox-api-error';
+import { SandboxApiError } from '../../src/sandbox-api-error';
 
 /** The Airtable error type a sandbox step refuses with, or undefined when it accepts. */
 export function refusal(read: () => unknown): string | undefined {

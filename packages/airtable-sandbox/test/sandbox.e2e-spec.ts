@@ -1,6 +1,6 @@
 import { createHash } from 'node:crypto';
-import { type AirtableSandbox, startSandbox } from '../src/sandbox/sandbox.server';
-import { ALL_SCOPES } from '../src/sandbox/sandbox.options';
+import { type AirtableSandbox, startSandbox } from '../src/sandbox.server';
+import { ALL_SCOPES } from '../src/sandbox.options';
 
 const REDIRECT = 'http://localhost:4000/airtable-oauth';
 const VERIFIER = 'v'.repeat(43);

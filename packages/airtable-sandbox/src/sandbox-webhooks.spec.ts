@@ -1,4 +1,4 @@
-import { refusal } from '../../test/support/sandbox-refusal';
+import { refusal } from '../test/support/refusal';
 import { SANDBOX_USER, sampleBases } from './sandbox-data';
 import { SandboxRecordStore } from './sandbox-record-store';
 import type { WebhookInput } from './sandbox-webhook-spec';

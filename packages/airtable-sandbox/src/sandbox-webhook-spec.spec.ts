@@ -1,4 +1,4 @@
-import { refusal } from '../../test/support/sandbox-refusal';
+import { refusal } from '../test/support/refusal';
 import { sampleBases } from './sandbox-data';
 import { notificationUrl, scopesFor, webhookInput } from './sandbox-webhook-spec';
 

@@ -1,5 +1,5 @@
 import { createHash, randomBytes } from 'node:crypto';
-import type { AirtableSandbox } from '../../src/sandbox/sandbox.server';
+import type { AirtableSandbox } from './sandbox.server';
 
 export interface SandboxTokenRequest {
   /** Default: read and write records, read schemas. */

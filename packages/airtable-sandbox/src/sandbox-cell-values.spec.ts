@@ -1,4 +1,4 @@
-import { refusal } from '../../test/support/sandbox-refusal';
+import { refusal } from '../test/support/refusal';
 import { type CellContext, cellValue } from './sandbox-cell-values';
 import { SANDBOX_COLLABORATORS, type SandboxField } from './sandbox-data';
 

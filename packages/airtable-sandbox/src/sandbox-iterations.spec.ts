@@ -1,4 +1,4 @@
-import { refusal } from '../../test/support/sandbox-refusal';
+import { refusal } from '../test/support/refusal';
 import { ListIterations } from './sandbox-iterations';
 
 const ids = Array.from({ length: 5 }, (_, i) => `rec${String(i).padStart(14, '0')}`);

@@ -1,9 +1,9 @@
 import { createHmac } from 'node:crypto';
 import { createServer, type IncomingHttpHeaders } from 'node:http';
 import type { AddressInfo } from 'node:net';
-import { type AirtableSandbox, startSandbox } from '../src/sandbox/sandbox.server';
-import { ALL_SCOPES, type SandboxOptions } from '../src/sandbox/sandbox.options';
-import { sandboxAccessToken } from './support/sandbox-token';
+import { type AirtableSandbox, startSandbox } from '../src/sandbox.server';
+import { ALL_SCOPES, type SandboxOptions } from '../src/sandbox.options';
+import { sandboxAccessToken } from '../src/sandbox-access-token';
 
 const REDIRECT = 'http://localhost:4000/airtable-oauth';
 const APP = 'hooks-app';
