@@ -41,7 +41,10 @@ async function exportAll(service, cookie, query = '') {
   for await (const chunk of res.body.pipeThrough(new TextDecoderStream())) {
     const lines = (rest + chunk).split('\n');
     rest = lines.pop();
-    for (const line of lines) line.startsWith('{"error"') ? errors++ : records++;
+    for (const line of lines) {
+      if (line.startsWith('{"error"')) errors++;
+      else records++;
+    }
   }
   clearInterval(sampler);
   return { records, errors, seconds: (performance.now() - started) / 1000, rssGrowthMb: rss.max - rss.start };

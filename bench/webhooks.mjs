@@ -71,7 +71,9 @@ for (let i = 0; i < WRITES; i++) {
 
 const percentile = (values, p) => [...values].sort((a, b) => a - b)[Math.min(values.length - 1, Math.ceil((p / 100) * values.length) - 1)];
 const ms = (n) => `${Math.round(n)} ms`;
-const [eventP50, eventP99, writeP50, writeP99] = [percentile(latencies, 50), percentile(latencies, 99), percentile(writes, 50), percentile(writes, 99)];
+const [eventP50, eventP99, writeP50, writeP99] = [
+  percentile(latencies, 50), percentile(latencies, 99), percentile(writes, 50), percentile(writes, 99),
+];
 const lines = [
   '### From a record write to its event (webhook ping, payloads by cursor, outbox, delivery)',
   '',

@@ -1,5 +1,6 @@
 import { type DynamicModule, Module } from '@nestjs/common';
 import { APP_FILTER } from '@nestjs/core';
+import type { DestinationStream } from 'pino';
 import { AuthModule } from './auth/auth.module';
 import { AppErrorFilter } from './common/app-error.filter';
 import { CommonModule } from './common/common.module';
@@ -18,7 +19,6 @@ import { WebhooksModule } from './webhooks/webhooks.module';
 
 @Module({
   imports: [
-    LoggingModule,
     CommonModule,
     AuthModule,
     ConnectModule,
@@ -35,7 +35,10 @@ import { WebhooksModule } from './webhooks/webhooks.module';
 })
 export class AppModule {
   /** The application for one configuration, built and validated before anything starts. */
-  static forRoot(config: Config): DynamicModule {
-    return { module: AppModule, imports: [ConfigModule.forRoot(config), StorageModule.forRoot(config)] };
+  static forRoot(config: Config, options: { logDestination?: DestinationStream } = {}): DynamicModule {
+    return {
+      module: AppModule,
+      imports: [ConfigModule.forRoot(config), StorageModule.forRoot(config), LoggingModule.forRoot(options.logDestination)],
+    };
   }
 }

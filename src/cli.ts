@@ -1,22 +1,33 @@
 import { parseArgs } from 'node:util';
 import { API_SCOPES, type ApiScope, isApiScope } from './api-keys/api-key';
 import { SystemClock } from './common/clock';
+import { processEnvironment } from './config/config';
+import { toolEnvironment } from './demo/demo-folder';
 import { withConfiguredDatabase } from './storage/sql/configured-database';
 import { SqlApiKeyStore } from './storage/sql/sql-api-key.store';
 import { migrateToLatest } from './storage/sql/sql-migrations';
 
 const USAGE = `Usage:
-  npm run cli -- api-keys create --name NAME [--scopes ${API_SCOPES.join(',')}]
+  npm run cli -- api-keys create --name NAME --scopes SCOPE[,SCOPE...]
   npm run cli -- api-keys list
-  npm run cli -- api-keys revoke KEY_ID`;
+  npm run cli -- api-keys revoke KEY_ID
+
+Scopes: ${API_SCOPES.join(', ')}.
+The database is the one DATABASE_URL or DATABASE_PATH names (environment or .env); with neither and no
+AIRTABLE_CLIENT_ID, the demo's (.demo/demo.sqlite, or in DEMO_DIR), so keys work against \`npm run demo\`.`;
 
 class UsageError extends Error {}
 
-/** `npm run cli -- api-keys ...`: API keys in the database the environment names (DATABASE_URL or DATABASE_PATH). */
+/** `npm run cli -- api-keys ...`: API keys in the database the service would use. */
 async function main(argv: string[]): Promise<void> {
-  const { positionals, values } = parseArgs({ args: argv, allowPositionals: true, options: { name: { type: 'string' }, scopes: { type: 'string' } } });
+  const { positionals, values } = parseCommand(argv);
   const [group, command, id] = positionals;
-  if (group !== 'api-keys') throw new UsageError('Unknown command.');
+  if (values.help) {
+    console.log(USAGE);
+    return;
+  }
+  if (group !== 'api-keys') throw new UsageError(group ? `Unknown command ${group}.` : 'Name a command.');
+  if (!['create', 'list', 'revoke'].includes(command)) throw new UsageError('Unknown api-keys command.');
   await withConfiguredDatabase(async (db, timeoutMs) => {
     await migrateToLatest(db);
     const keys = new SqlApiKeyStore(db, new SystemClock(), timeoutMs);
@@ -40,15 +51,21 @@ async function main(argv: string[]): Promise<void> {
         if (!(await keys.revoke(id))) throw new Error(`No active key ${id}.`);
         console.log(`Revoked ${id}.`);
         return;
-      default:
-        throw new UsageError('Unknown api-keys command.');
     }
-  });
+  }, toolEnvironment(processEnvironment()));
 }
 
-/** Every scope unless some are named; an unknown one is refused rather than dropped. */
+function parseCommand(argv: string[]) {
+  try {
+    return parseArgs({ args: argv, allowPositionals: true, options: { name: { type: 'string' }, scopes: { type: 'string' }, help: { type: 'boolean', short: 'h' } } });
+  } catch (error) {
+    throw new UsageError((error as Error).message);
+  }
+}
+
+/** The scopes named: never all of them by default, and an unknown one is refused rather than dropped. */
 function scopesOf(raw: string | undefined): ApiScope[] {
-  if (raw === undefined) return [...API_SCOPES];
+  if (raw === undefined) throw new UsageError(`--scopes is required: name what the key may do, comma-separated, from ${API_SCOPES.join(', ')}.`);
   const scopes = raw.split(',').map((scope) => scope.trim());
   const unknown = scopes.filter((scope) => !isApiScope(scope));
   if (unknown.length || scopes.length === 0) throw new UsageError(`Scopes are ${API_SCOPES.join(', ')}.`);

@@ -20,7 +20,7 @@ describe('The backend API', () => {
   const api = (target: Stack = stack) => request(target.origin);
 
   beforeAll(async () => {
-    key = cli(path, 'api-keys', 'create', '--name', 'sync worker').trim().split('\n').at(-1)!;
+    key = cli(path, 'api-keys', 'create', '--name', 'sync worker', '--scopes', 'connections:read,connections:write,data:read,data:write,metrics').trim().split('\n').at(-1)!;
     readOnlyKey = cli(path, 'api-keys', 'create', '--name', 'reader', '--scopes', 'connections:read,data:read').trim().split('\n').at(-1)!;
     stack = await startStack({ env: { DATABASE_PATH: path, CONNECT_RETURN_ORIGINS: 'https://app.example.com' } });
     other = await startStack({ env: { DATABASE_PATH: path }, sandboxInstance: stack.sandbox });

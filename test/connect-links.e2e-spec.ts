@@ -276,7 +276,7 @@ describe('Two links of one end user completed at the same moment, on two instanc
   let sandbox: AirtableSandbox | undefined;
   let stores: SharedStores | undefined;
   afterEach(async () => {
-    await sandbox?.close();
+    await sandbox?.stop();
     await stores?.remove();
     sandbox = stores = undefined;
   });

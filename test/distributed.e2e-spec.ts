@@ -4,6 +4,7 @@ import { LoadBalancer } from '../src/dev/load-balancer';
 import { deleteKeys, PrivateRedis, REDIS_URL, redisClient, testPrefix } from './support/redis';
 import { createTestDatabase, PrivatePostgres } from './support/postgres';
 import { startServiceProcess } from './support/service-process';
+import { FakeClock } from './support/fake-clock';
 import { freePort, type Stack, startStack } from './support/stack';
 import { type AirtableSandbox, ALL_SCOPES, SANDBOX_CLIENT_ID, startSandbox } from 'airtable-sandbox';
 
@@ -19,20 +20,21 @@ interface Fleet {
   close(): Promise<void>;
 }
 
-async function startFleet(env: Record<string, string> = {}, sandboxOptions = {}): Promise<Fleet> {
+async function startFleet(env: Record<string, string> = {}, sandboxOptions = {}, clock?: FakeClock): Promise<Fleet> {
   const lbPort = await freePort();
   const publicOrigin = `http://127.0.0.1:${lbPort}`;
   const sandbox = await startSandbox({
     port: 0,
     clients: [{ clientId: SANDBOX_CLIENT_ID, redirectUris: [`${publicOrigin}/airtable-oauth`], scopes: ALL_SCOPES }],
+    clock,
     ...sandboxOptions,
   });
   const prefix = testPrefix();
   const database = await createTestDatabase();
   const shared = { DATABASE_URL: database.url, REDIS_URL, REDIS_KEY_PREFIX: prefix, AIRTABLE_REDIRECT_URI: `${publicOrigin}/airtable-oauth`, ...env };
   const instances = [
-    await startStack({ sandboxInstance: sandbox, env: shared }),
-    await startStack({ sandboxInstance: sandbox, env: shared }),
+    await startStack({ sandboxInstance: sandbox, clock, env: shared }),
+    await startStack({ sandboxInstance: sandbox, clock, env: shared }),
   ];
   const lb = new LoadBalancer(instances.map((i) => i.origin));
   await lb.listen(lbPort);
@@ -44,7 +46,7 @@ async function startFleet(env: Record<string, string> = {}, sandboxOptions = {})
     async close() {
       await lb.close();
       await Promise.all(instances.map((i) => i.close()));
-      await sandbox.close();
+      await sandbox.stop();
       await deleteKeys(prefix);
       await database.drop();
     },
@@ -82,10 +84,11 @@ describe('A fleet (two instances, one PostgreSQL, one Redis)', () => {
   });
 
   it('refreshes an expired token exactly once for 50 concurrent calls spread over both instances', async () => {
-    fleet = await startFleet({ TOKEN_REFRESH_MARGIN_SECONDS: '0' }, { accessTokenTtlMs: 1_000 });
+    const clock = new FakeClock();
+    fleet = await startFleet({ TOKEN_REFRESH_MARGIN_SECONDS: '0' }, { accessTokenTtlMs: 1_000 }, clock);
     const browser = browserFor(fleet);
     await browser.signIn();
-    await sleep(1_100);
+    clock.advance(1_100);
     const results = await Promise.all(Array.from({ length: 50 }, () => browser.agent.get('/me')));
     expect(results.map((r) => r.status)).toEqual(results.map(() => 200));
     expect(refreshes(fleet.sandbox)).toEqual([expect.objectContaining({ status: 200 })]);
@@ -175,8 +178,8 @@ describe('A fleet when Redis fails', () => {
     expect(login.body.code).toBe('store_unavailable');
     expect(Date.now() - started).toBeLessThan(1_000);
     await browser.agent.get('/me').expect(200);
-    await sleep(1_600);
-    expect((await new TestBrowser(stack).agent.get('/auth/login')).status).toBe(302);
+    // Redis answers again once its pause ends, and logins start again.
+    await vi.waitFor(async () => expect((await new TestBrowser(stack).agent.get('/auth/login')).status).toBe(302), { timeout: 5_000, interval: 100 });
     await admin.close();
   });
 
@@ -244,19 +247,22 @@ describe('A fleet instance killed with SIGKILL in the middle of a refresh', () =
   it('leaves the connection usable: the user stays connected after the restart', async () => {
     const database = await createTestDatabase();
     const prefix = testPrefix();
-    // Short Airtable timeouts keep the lock the killed instance held (twice timeout + wait) short.
-    const env = { DATABASE_URL: database.url, REDIS_URL, REDIS_KEY_PREFIX: prefix, TOKEN_REFRESH_MARGIN_SECONDS: '0', AIRTABLE_TIMEOUT_MS: '3000', AIRTABLE_RATE_LIMIT_MAX_WAIT_MS: '500' };
+    // Short Airtable timeouts keep the lock the killed instance held (twice timeout + wait, in Redis) short;
+    // the timeout still outlasts the refresh held a second at Airtable.
+    const env = { DATABASE_URL: database.url, REDIS_URL, REDIS_KEY_PREFIX: prefix, TOKEN_REFRESH_MARGIN_SECONDS: '0', AIRTABLE_TIMEOUT_MS: '2000', AIRTABLE_RATE_LIMIT_MAX_WAIT_MS: '500' };
     const running = await startServiceProcess({ sandbox: { accessTokenTtlMs: 1_000 }, env });
     try {
       const browser = new TestBrowser({ origin: running.origin, sandbox: running.sandbox });
       expect((await browser.signIn()).status).toBe(303);
       await sleep(1_100);
       running.sandbox.recorder.fault('POST /oauth2/v1/token', { delayMs: 1_000, times: 1 });
+      const tokenCalls = running.sandbox.recorder.count('POST /oauth2/v1/token');
       const inFlight = browser.agent.get('/me').then(
         (r) => r.status,
         () => 'cut off',
       );
-      await sleep(300);
+      // Killed while the refresh is at Airtable (held there for a second).
+      await vi.waitFor(() => expect(running.sandbox.recorder.count('POST /oauth2/v1/token')).toBe(tokenCalls + 1), { interval: 5 });
       await running.service.kill();
       expect(await inFlight).toBe('cut off');
       await running.service.start(running.origin);

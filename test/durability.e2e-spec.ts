@@ -2,7 +2,7 @@ import type { Kysely } from 'kysely';
 import request from 'supertest';
 import { ApiKeyStore } from '../src/api-keys/api-key.store';
 import { SystemClock } from '../src/common/clock';
-import { sandboxEnv } from '../src/config/sandbox-mode';
+import { sandboxEnv } from './support/sandbox-env';
 import { ConnectionStore } from '../src/connections/connection.store';
 import { type AirtableSandbox, ALL_SCOPES, SANDBOX_CLIENT_ID, startSandbox } from 'airtable-sandbox';
 import { openSqlDatabase, type SqlSchema } from '../src/storage/sql/sql-database';
@@ -22,7 +22,10 @@ const TOKEN_ROUTE = 'POST /oauth2/v1/token';
 const sleep = (ms: number) => new Promise((resolve) => setTimeout(resolve, ms));
 
 
-/** Built service processes on one PostgreSQL database and one sandbox, each with extra settings (a skewed clock); `started` gets each before it starts. */
+/**
+ * Built service processes on one PostgreSQL database and one sandbox, each with extra settings (a
+ * skewed clock); `started` gets each before it starts.
+ */
 async function fleetOfProcesses(database: TestDatabase, receiverUrl: string, extraEnvs: Record<string, string>[], started: ServiceProcess[]) {
   const ports = await Promise.all(extraEnvs.map(() => freePort()));
   const origins = ports.map((port) => `http://127.0.0.1:${port}`);
@@ -55,7 +58,7 @@ describe('Two instances whose clocks differ by two minutes, on one PostgreSQL', 
 
   afterAll(async () => {
     for (const service of services) await service.kill();
-    await fleet?.sandbox.close();
+    await fleet?.sandbox.stop();
     await receiver?.close();
     await database?.drop();
   });
@@ -86,7 +89,10 @@ describe('Two instances whose clocks differ by two minutes, on one PostgreSQL', 
     await receiver.waitFor((d) => d.length >= 20, 20_000);
     await sleep(1_000);
     const byConnection = new Map<string, string[]>();
-    for (const { event } of receiver.deliveries) byConnection.set(event.data.id as string, [...(byConnection.get(event.data.id as string) ?? []), event.type]);
+    for (const { event } of receiver.deliveries) {
+      const id = event.data.id as string;
+      byConnection.set(id, [...(byConnection.get(id) ?? []), event.type]);
+    }
     expect(receiver.deliveries).toHaveLength(20);
     expect(new Set(receiver.deliveries.map((d) => d.event.id)).size).toBe(20);
     expect([...byConnection.values()]).toEqual(Array.from({ length: 10 }, () => ['connection.created', 'connection.deleted']));
@@ -121,7 +127,7 @@ describe('A login killed with SIGKILL', () => {
   let receiver: EventReceiver | undefined;
   afterAll(async () => {
     await service?.kill();
-    await sandbox?.close();
+    await sandbox?.stop();
     await receiver?.close();
   });
 

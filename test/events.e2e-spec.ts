@@ -1,3 +1,5 @@
+import { OutboxDispatcher } from '../src/events/outbox-dispatcher.service';
+import { OutboxStore } from '../src/events/outbox.store';
 import { TestBrowser } from './support/browser';
 import { EventReceiver, verifySignature } from './support/event-receiver';
 import { type RunningService, startServiceProcess } from './support/service-process';
@@ -83,10 +85,11 @@ describe('Signed events', () => {
     const stores = await provision();
     removals.push(stores.remove);
     const first = await start({ env: { ...FAST, EVENTS_URL: receiver.url, ...stores.env } });
-    await start({ env: { ...FAST, EVENTS_URL: receiver.url, ...stores.env }, sandboxInstance: first.sandbox });
+    const second = await start({ env: { ...FAST, EVENTS_URL: receiver.url, ...stores.env }, sandboxInstance: first.sandbox });
     for (let i = 0; i < 5; i++) await new TestBrowser(first).signIn();
     await receiver.waitFor((d) => d.length >= 5);
-    await new Promise((resolve) => setTimeout(resolve, 500));
+    // Each instance's round in progress, and one more after it, has finished: a second sending would be in.
+    await Promise.all([first, second].map((stack) => stack.app.get(OutboxDispatcher).runOnce()));
     expect(receiver.deliveries).toHaveLength(5);
     expect(new Set(receiver.deliveries.map((d) => d.event.id)).size).toBe(5);
   });
@@ -94,7 +97,7 @@ describe('Signed events', () => {
   it('keeps nothing when no EVENTS_URL is set', async () => {
     const stack = await start({});
     await new TestBrowser(stack).signIn();
-    await new Promise((resolve) => setTimeout(resolve, 200));
+    expect(await stack.app.get(OutboxStore).depth()).toEqual({ count: 0 });
     expect(receiver.deliveries).toHaveLength(0);
   });
 });

@@ -1,5 +1,6 @@
 import { execFileSync } from 'node:child_process';
 import { join } from 'node:path';
+import buildSandbox from '../packages/airtable-sandbox/test/global-setup';
 
 const ROOT = join(__dirname, '..');
 
@@ -10,6 +11,6 @@ const ROOT = join(__dirname, '..');
  */
 export default function setup(): void {
   const tsc = join(ROOT, 'node_modules', 'typescript', 'bin', 'tsc');
-  execFileSync(process.execPath, [tsc, '-p', join(ROOT, 'packages', 'airtable-sandbox', 'tsconfig.build.json')], { cwd: ROOT, stdio: 'inherit' });
+  buildSandbox();
   execFileSync(process.execPath, [tsc, '-p', 'tsconfig.build.json', '--outDir', join(ROOT, 'test-output', 'service-build')], { cwd: ROOT, stdio: 'inherit' });
 }

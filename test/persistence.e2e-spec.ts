@@ -4,10 +4,10 @@ import { join } from 'node:path';
 import { KeepAliveService } from '../src/connections/keep-alive.service';
 import { TestBrowser } from './support/browser';
 import { cookieValue, setCookie } from './support/cookies';
+import { FakeClock } from './support/fake-clock';
 import { type RunningService, startServiceProcess } from './support/service-process';
 import { freePort, stacksClosedAfterEach, startStack, tempDatabase } from './support/stack';
 
-const sleep = (ms: number) => new Promise((resolve) => setTimeout(resolve, ms));
 const key = (fill: number) => Buffer.alloc(32, fill).toString('base64url');
 
 /** Every byte SQLite wrote for the database: the file, its WAL and shared memory. */
@@ -48,12 +48,13 @@ describe('Persistence', () => {
 
   it('keeps no token and no session id in the clear in the database file', async () => {
     const path = tempDatabase();
-    const stack = await start({ sandbox: { accessTokenTtlMs: 1_000 }, env: { DATABASE_PATH: path, TOKEN_REFRESH_MARGIN_SECONDS: '0' } });
+    const clock = new FakeClock();
+    const stack = await start({ clock, sandbox: { accessTokenTtlMs: 1_000 }, env: { DATABASE_PATH: path, TOKEN_REFRESH_MARGIN_SECONDS: '0' } });
     const browser = new TestBrowser(stack);
     const sid = cookieValue(setCookie(await browser.signIn(), 'sid'))!;
     const grant = stack.sandbox.grants.allGrants().at(-1)!;
     const secrets = [grant.accessToken, grant.refreshToken, sid];
-    await sleep(1_100);
+    clock.advance(1_100);
     await browser.agent.get('/me').expect(200); // a refresh: new tokens written
     secrets.push(grant.accessToken, grant.refreshToken);
     const bytes = databaseBytes(path);
@@ -85,29 +86,32 @@ describe('Persistence', () => {
   it('rotates encryption keys: old records stay readable, new writes use the first key', async () => {
     const path = tempDatabase();
     const port = await freePort();
-    const first = await start({ port, sandbox: { accessTokenTtlMs: 1_000 }, env: { DATABASE_PATH: path, TOKEN_ENCRYPTION_KEY: key(1), TOKEN_REFRESH_MARGIN_SECONDS: '0' } });
+    const clock = new FakeClock();
+    const first = await start({ port, clock, sandbox: { accessTokenTtlMs: 1_000 }, env: { DATABASE_PATH: path, TOKEN_ENCRYPTION_KEY: key(1), TOKEN_REFRESH_MARGIN_SECONDS: '0' } });
     const browser = new TestBrowser(first);
     await browser.signIn();
     await first.app.close();
 
-    const rotated = await start({ port, sandboxInstance: first.sandbox, env: { DATABASE_PATH: path, TOKEN_ENCRYPTION_KEY: `${key(2)},${key(1)}`, TOKEN_REFRESH_MARGIN_SECONDS: '0' } });
+    const rotated = await start({ port, clock, sandboxInstance: first.sandbox, env: { DATABASE_PATH: path, TOKEN_ENCRYPTION_KEY: `${key(2)},${key(1)}`, TOKEN_REFRESH_MARGIN_SECONDS: '0' } });
     await browser.agent.get('/me').expect(200);
-    await sleep(1_100);
+    clock.advance(1_100);
     await browser.agent.get('/me').expect(200); // refreshed: re-sealed with key 2
     await rotated.app.close();
 
-    const onlyNew = await start({ port, sandboxInstance: first.sandbox, env: { DATABASE_PATH: path, TOKEN_ENCRYPTION_KEY: key(2) } });
+    const onlyNew = await start({ port, clock, sandboxInstance: first.sandbox, env: { DATABASE_PATH: path, TOKEN_ENCRYPTION_KEY: key(2) } });
     await browser.agent.get('/me').expect(200);
     await onlyNew.app.close();
 
-    await start({ port, sandboxInstance: first.sandbox, env: { DATABASE_PATH: path, TOKEN_ENCRYPTION_KEY: key(3) } });
+    await start({ port, clock, sandboxInstance: first.sandbox, env: { DATABASE_PATH: path, TOKEN_ENCRYPTION_KEY: key(3) } });
     const lost = await browser.agent.get('/me');
     expect(lost.status).toBe(401);
     expect(lost.body.code).toBe('reauth_required');
   });
 
   it('keeps a connection alive in the background past its original refresh token lifetime', async () => {
+    const clock = new FakeClock();
     const stack = await start({
+      clock,
       sandbox: { accessTokenTtlMs: 1_000, refreshTokenTtlMs: 4_000 },
       env: { KEEPALIVE_INTERVAL_SECONDS: '1', KEEPALIVE_WINDOW_SECONDS: '3', KEEPALIVE_PACE_MS: '0', TOKEN_REFRESH_MARGIN_SECONDS: '0' },
     });
@@ -115,10 +119,12 @@ describe('Persistence', () => {
     await browser.signIn();
     const grant = stack.sandbox.grants.allGrants().at(-1)!;
     const original = grant.refreshToken;
-    // Nobody uses the connection; the job alone must renew it before the original token dies at 4 s.
-    await sleep(4_500);
-    expect(grant.refreshToken).not.toBe(original);
+    // Nobody uses the connection; the job alone (on its one-second timer) must renew it once it is in
+    // the window, before the original token dies at 4 s.
+    clock.advance(1_500);
+    await vi.waitFor(() => expect(grant.refreshToken).not.toBe(original), { timeout: 5_000, interval: 20 });
     expect(stack.sandbox.recorder.tokenRequests.some((r) => r.grantType === 'refresh_token' && r.status === 200)).toBe(true);
+    clock.advance(3_000);
     await browser.agent.get('/me').expect(200);
   });
 
@@ -132,12 +138,13 @@ describe('Persistence', () => {
 
 describe('Sessions', () => {
   it('end after the idle time', async () => {
-    const stack = await startStack({ env: { SESSION_IDLE_SECONDS: '1' } });
+    const clock = new FakeClock();
+    const stack = await startStack({ clock, env: { SESSION_IDLE_SECONDS: '1' } });
     try {
       const browser = new TestBrowser(stack);
       await browser.signIn();
       await browser.agent.get('/me').expect(200);
-      await sleep(1_300);
+      clock.advance(1_300);
       const res = await browser.agent.get('/me');
       expect(res.status).toBe(401);
       expect(res.body.code).toBe('unauthenticated');
@@ -147,15 +154,16 @@ describe('Sessions', () => {
   });
 
   it('end after their absolute lifetime even when used all along', async () => {
-    const stack = await startStack({ env: { SESSION_IDLE_SECONDS: '100', SESSION_TTL_SECONDS: '2' } });
+    const clock = new FakeClock();
+    const stack = await startStack({ clock, env: { SESSION_IDLE_SECONDS: '100', SESSION_TTL_SECONDS: '2' } });
     try {
       const browser = new TestBrowser(stack);
       await browser.signIn();
       for (let i = 0; i < 3; i++) {
         await browser.agent.get('/me').expect(200);
-        await sleep(500);
+        clock.advance(500);
       }
-      await sleep(700);
+      clock.advance(700);
       expect((await browser.agent.get('/me')).status).toBe(401);
     } finally {
       await stack.close();

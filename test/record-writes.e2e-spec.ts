@@ -89,9 +89,11 @@ describe('Idempotent writes', () => {
     await browser.signIn();
     const deals = dealsOf(stack.sandbox);
     const url = `/bases/${CRM}/tables/${deals}/records`;
-    stack.sandbox.recorder.fault(`POST /v0/${CRM}/${deals}`, { delayMs: 1_000, times: 1 });
+    const route = `POST /v0/${CRM}/${deals}`;
+    stack.sandbox.recorder.fault(route, { delayMs: 1_000, times: 1 });
     const slow = browser.agent.post(url).set('Idempotency-Key', 'busy-key').send(creates('Busy', 30)).then((res) => res);
-    await sleep(150);
+    // Its first chunk is at Airtable (held there a second): the key is taken.
+    while (stack.sandbox.recorder.count(route) < 1) await sleep(5);
     const busy = await browser.agent.post(url).set('Idempotency-Key', 'busy-key').send(creates('Busy', 30)).expect(409);
     expect(busy.body.code).toBe('idempotency_key_in_use');
     expect(busy.headers['retry-after']).toBe('1');
@@ -129,8 +131,11 @@ describe('A write cut short by kill -9', () => {
     expect(await cut).toBe('cut');
 
     await service.start(origin);
-    await sleep(1_100);
-    const resumed = await browser.agent.post(url).set('Idempotency-Key', 'resume-key').send(body).expect(200);
+    // The dead instance's lease on the key (1 s, on the database's clock) ends: until then a retry is told 409.
+    const retry = () => browser.agent.post(url).set('Idempotency-Key', 'resume-key').send(body);
+    let resumed = await retry();
+    for (const deadline = Date.now() + 10_000; resumed.status === 409 && Date.now() < deadline; resumed = await retry()) await sleep(100);
+    expect(resumed.status).toBe(200);
     expect(resumed.body.records.map((r: { fields: { Deal: string } }) => r.fields.Deal)).toEqual(body.records.map((r) => r.fields.Deal));
     expect(sandbox.recorder.count(route)).toBe(7);
     const written = sandbox.records.all(deals).filter((r) => String(r.fields.Deal).startsWith('Resumed '));

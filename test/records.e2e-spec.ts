@@ -1,6 +1,7 @@
 import { request as httpRequest } from 'node:http';
 import { TestBrowser } from './support/browser';
 import { maxInWindow } from './support/airtable-limits';
+import { FakeClock } from './support/fake-clock';
 import { type Stack, startStack } from './support/stack';
 
 const CRM = 'appSandboxCRM0001';
@@ -20,9 +21,10 @@ describe('Records', () => {
   const records = (table = contacts) => `/bases/${CRM}/tables/${encodeURIComponent(table)}/records`;
   const upstream = (method: string, table = contacts) => stack.sandbox.recorder.count(`${method} /v0/${CRM}/${table}`);
   const everyUpstreamCall = () => stack.sandbox.recorder.received.length;
+  const clock = new FakeClock();
 
   beforeAll(async () => {
-    stack = await startStack({ sandbox: { tableSizes: { Contacts: CONTACTS_SIZE }, offsetTtlMs: 1_500 } });
+    stack = await startStack({ clock, sandbox: { tableSizes: { Contacts: CONTACTS_SIZE }, offsetTtlMs: 1_500 } });
     browser = new TestBrowser(stack);
     expect((await browser.signIn()).status).toBe(303);
     const crm = stack.sandbox.bases.find((base) => base.id === CRM)!;
@@ -96,7 +98,7 @@ describe('Records', () => {
 
     it('gives an expired offset a code of its own', async () => {
       const first = await browser.agent.get(`${records()}?pageSize=2`).expect(200);
-      await new Promise((resolve) => setTimeout(resolve, 1_600));
+      clock.advance(1_600);
       const res = await browser.agent.get(`${records()}?pageSize=2&offset=${encodeURIComponent(first.body.offset)}`).expect(422);
       expect(res.body.code).toBe('offset_expired');
     });
@@ -196,9 +198,11 @@ describe('Records', () => {
         req.end();
         setTimeout(() => reject(new Error('no data')), 10_000);
       });
-      await new Promise((resolve) => setTimeout(resolve, 300));
+      // No event marks a fetch that did not happen: wait long enough for a paced export (5 pages a
+      // second) that went on to make several more.
+      await new Promise((resolve) => setTimeout(resolve, 200));
       const atClose = stack.sandbox.recorder.count(route);
-      await new Promise((resolve) => setTimeout(resolve, 1_500));
+      await new Promise((resolve) => setTimeout(resolve, 800));
       expect(stack.sandbox.recorder.count(route)).toBeLessThanOrEqual(atClose + 1);
       expect(stack.sandbox.recorder.count(route) - before).toBeLessThan(Math.ceil(CONTACTS_SIZE / 100));
     });

@@ -1,5 +1,8 @@
-import { readFileSync } from 'node:fs';
-import { ServiceProcess, runUntilExit } from './support/service-process';
+import { mkdtempSync, readFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { isSandboxModule, ModuleProbe } from './support/module-probe';
+import { ServiceProcess, runUntilExit, startServiceProcess } from './support/service-process';
 import { ENCRYPTION_KEY, freePort, SESSION_SECRET } from './support/stack';
 
 /** The local addresses with a listening TCP socket on `port`, read from the kernel's socket tables. */
@@ -18,20 +21,45 @@ function listeningAddresses(port: number): string[] {
 
 const LOOPBACK_V4 = '0100007F';
 
+const tempDemoDir = () => join(mkdtempSync(join(tmpdir(), 'demo-')), '.demo');
+
 describe('Starting the service', () => {
 
-  it('refuses AIRTABLE_SANDBOX=true under NODE_ENV=production, in plain words, and exits 1', async () => {
-    const { code, output } = await runUntilExit({
-      NODE_ENV: 'production',
-      AIRTABLE_SANDBOX: 'true',
-      AIRTABLE_CLIENT_ID: 'real-client-id',
-      SESSION_SECRET,
-      TOKEN_ENCRYPTION_KEY: ENCRYPTION_KEY,
-      PORT: String(await freePort()),
-    });
+  it.each([['production'], ['development'], [undefined]])('refuses AIRTABLE_SANDBOX=true (NODE_ENV=%s), pointing at npm run demo, and exits 1', async (nodeEnv) => {
+    const probe = new ModuleProbe();
+    const { code, output } = await runUntilExit(
+      {
+        ...(nodeEnv ? { NODE_ENV: nodeEnv } : {}),
+        ...probe.env,
+        AIRTABLE_SANDBOX: 'true',
+        AIRTABLE_CLIENT_ID: 'real-client-id',
+        SESSION_SECRET,
+        TOKEN_ENCRYPTION_KEY: ENCRYPTION_KEY,
+        PORT: String(await freePort()),
+      },
+      15_000,
+      probe.nodeArgs,
+    );
     expect(code).toBe(1);
-    expect(output).toContain('AIRTABLE_SANDBOX=true is refused with NODE_ENV=production');
-    expect(output).not.toMatch(/SANDBOX MODE|no Airtable credentials given|\n\s+at /);
+    expect(output).toContain('AIRTABLE_SANDBOX is not read by `node dist/main.js`');
+    expect(output).toContain('npm run demo');
+    expect(output).not.toMatch(/SANDBOX MODE|\n\s+at /);
+    expect(probe.listens).toEqual([]);
+    expect(probe.modules.filter(isSandboxModule)).toEqual([]);
+  });
+
+  it('without any configuration exits 1 with one plain message naming AIRTABLE_CLIENT_ID and npm run demo, binding no port and starting no sandbox', async () => {
+    const probe = new ModuleProbe();
+    const { code, output } = await runUntilExit({ ...probe.env }, 15_000, probe.nodeArgs);
+    expect(code).toBe(1);
+    expect(output).toMatch(/^The service cannot start with this configuration:\n/);
+    expect(output).toContain('AIRTABLE_CLIENT_ID is required');
+    expect(output).toContain('Set AIRTABLE_CLIENT_ID');
+    expect(output).toContain('run `npm run demo`');
+    expect(output).not.toMatch(/SANDBOX MODE|\n\s+at |Nest|ERROR|\{"level"/);
+    expect(probe.modules.length).toBeGreaterThan(0);
+    expect(probe.listens).toEqual([]);
+    expect(probe.modules.filter(isSandboxModule)).toEqual([]);
   });
 
   it('names every bad variable of every namespace at once, in plain words, and exits 1', async () => {
@@ -57,22 +85,21 @@ describe('Starting the service', () => {
     expect(output).not.toMatch(/\n\s+at |Nest|ERROR/);
   });
 
-  it('in sandbox mode listens on loopback only, and says why the sandbox runs', async () => {
+  it('as the demo listens on loopback only, whatever client id the environment has', async () => {
     const port = await freePort();
-    const service = new ServiceProcess({ NODE_ENV: 'development', AIRTABLE_SANDBOX: 'true', AIRTABLE_CLIENT_ID: 'given', PORT: String(port), SANDBOX_PORT: '0', LOG_LEVEL: 'silent' });
+    const service = new ServiceProcess({ AIRTABLE_CLIENT_ID: 'given', PORT: String(port), SANDBOX_PORT: '0', LOG_LEVEL: 'silent', DEMO_DIR: tempDemoDir() }, { entry: 'demo.js' });
     try {
       await service.start(`http://127.0.0.1:${port}/health`);
       expect(listeningAddresses(port)).toEqual([LOOPBACK_V4]);
-      expect(service.logs).toContain('SANDBOX MODE: AIRTABLE_SANDBOX=true');
-      expect(service.logs).not.toContain('no Airtable credentials given');
+      expect(service.logs).toContain('SANDBOX MODE');
     } finally {
       await service.kill();
     }
   });
 
-  it('in sandbox mode prints a demo API key that works', async () => {
+  it('as the demo prints a demo API key that works', async () => {
     const port = await freePort();
-    const service = new ServiceProcess({ NODE_ENV: 'development', AIRTABLE_SANDBOX: 'true', PORT: String(port), SANDBOX_PORT: '0', LOG_LEVEL: 'silent' });
+    const service = new ServiceProcess({ PORT: String(port), SANDBOX_PORT: '0', LOG_LEVEL: 'silent', DEMO_DIR: tempDemoDir() }, { entry: 'demo.js' });
     try {
       await service.start(`http://127.0.0.1:${port}/health`);
       const deadline = Date.now() + 5_000;
@@ -87,20 +114,11 @@ describe('Starting the service', () => {
   });
 
   it('says at start that connections stay in a local SQLite file when REDIS_URL is set without DATABASE_URL', async () => {
-    const port = await freePort();
-    const service = new ServiceProcess({
-      NODE_ENV: 'development',
-      AIRTABLE_SANDBOX: 'true',
-      PORT: String(port),
-      SANDBOX_PORT: '0',
-      REDIS_URL: 'redis://127.0.0.1:6379',
-      REDIS_KEY_PREFIX: `startup-${port}:`,
-    });
+    const running = await startServiceProcess({ env: { REDIS_URL: 'redis://127.0.0.1:6379', REDIS_KEY_PREFIX: `startup-${process.pid}:` } });
     try {
-      await service.start(`http://127.0.0.1:${port}/health`);
-      expect(service.logs).toContain('REDIS_URL is set but DATABASE_URL is not');
+      expect(running.service.logs).toContain('REDIS_URL is set but DATABASE_URL is not');
     } finally {
-      await service.kill();
+      await running.stop();
     }
   });
 });

@@ -6,10 +6,10 @@ import { ConnectionStore } from '../src/connections/connection.store';
 import { deleteKeys, REDIS_URL, testPrefix } from './support/redis';
 import { TestBrowser } from './support/browser';
 import { cookieValue, setCookie } from './support/cookies';
+import { FakeClock } from './support/fake-clock';
 import { type Stack, stacksClosedAfterEach, tempDatabase } from './support/stack';
 
 const TOKEN_ROUTE = 'POST /oauth2/v1/token';
-const sleep = (ms: number) => new Promise((resolve) => setTimeout(resolve, ms));
 
 function refreshes(stack: Stack) {
   return stack.sandbox.recorder.tokenRequests.filter((r) => r.grantType === 'refresh_token');
@@ -25,14 +25,19 @@ async function signedIn(stack: Stack): Promise<{ browser: TestBrowser; grant: Gr
 describe('Token refresh', () => {
   const start = stacksClosedAfterEach();
 
-  // Access tokens live one second and are refreshed only once expired, so a test can wait them out.
+  // Access tokens live one second and are refreshed only once expired; the service and the sandbox share
+  // a clock, which a test moves past that second.
   const shortLived = { sandbox: { accessTokenTtlMs: 1_000 }, env: { TOKEN_REFRESH_MARGIN_SECONDS: '0' } };
+  let clock: FakeClock;
+  beforeEach(() => {
+    clock = new FakeClock();
+  });
 
   it('refreshes an expired access token exactly once for 50 concurrent requests, and all succeed', async () => {
-    const stack = await start(shortLived);
+    const stack = await start({ ...shortLived, clock });
     const { browser, grant } = await signedIn(stack);
     const firstToken = grant.accessToken;
-    await sleep(1_100);
+    clock.advance(1_100);
     const results = await Promise.all(Array.from({ length: 50 }, () => browser.agent.get('/me')));
     expect(results.map((r) => r.status)).toEqual(results.map(() => 200));
     expect(refreshes(stack)).toEqual([expect.objectContaining({ status: 200 })]);
@@ -72,10 +77,10 @@ describe('Token refresh', () => {
   });
 
   it('turns invalid_grant into reauth_required: tokens dropped, home page says so', async () => {
-    const stack = await start(shortLived);
+    const stack = await start({ ...shortLived, clock });
     const { browser, grant } = await signedIn(stack);
     stack.sandbox.grants.revoke(grant);
-    await sleep(1_100);
+    clock.advance(1_100);
     const res = await browser.agent.get('/me');
     expect(res.status).toBe(401);
     expect(res.body).toMatchObject({ code: 'reauth_required', loginUrl: '/auth/login' });
@@ -90,9 +95,9 @@ describe('Token refresh', () => {
   });
 
   it('keeps the tokens and answers 503 with Retry-After when the token endpoint fails or hangs', async () => {
-    const stack = await start({ ...shortLived, env: { ...shortLived.env, AIRTABLE_TIMEOUT_MS: '300' } });
+    const stack = await start({ ...shortLived, clock, env: { ...shortLived.env, AIRTABLE_TIMEOUT_MS: '300' } });
     const { browser } = await signedIn(stack);
-    await sleep(1_100);
+    clock.advance(1_100);
     for (const fault of [{ status: 500, body: 'oops' }, { status: 502 }, { delayMs: 1_000 }]) {
       stack.sandbox.recorder.fault(TOKEN_ROUTE, { ...fault, times: 1 });
       const res = await browser.agent.get('/me');
@@ -105,9 +110,9 @@ describe('Token refresh', () => {
   });
 
   it('answers 503 after a 409 when no other refresh stored new tokens, and recovers', async () => {
-    const stack = await start(shortLived);
+    const stack = await start({ ...shortLived, clock });
     const { browser } = await signedIn(stack);
-    await sleep(1_100);
+    clock.advance(1_100);
     stack.sandbox.recorder.fault(TOKEN_ROUTE, { status: 409, body: JSON.stringify({ error: 'conflict' }), headers: { 'content-type': 'application/json' }, times: 1 });
     const res = await browser.agent.get('/me');
     expect(res.status).toBe(503);
@@ -118,10 +123,10 @@ describe('Token refresh', () => {
   it("after a 409, uses the tokens another instance's refresh stored", async () => {
     const path = tempDatabase();
     const env = { ...shortLived.env, DATABASE_PATH: path, TOKEN_REFRESH_CONFLICT_WAIT_MS: '300' };
-    const a = await start({ ...shortLived, env });
-    const b = await start({ sandboxInstance: a.sandbox, env });
+    const a = await start({ ...shortLived, clock, env });
+    const b = await start({ sandboxInstance: a.sandbox, clock, env });
     const { browser, sid } = await signedIn(a);
-    await sleep(1_100);
+    clock.advance(1_100);
     // The first refresh to arrive is held back a little, so both instances refresh the same token.
     a.sandbox.recorder.fault(TOKEN_ROUTE, { delayMs: 150, times: 1 });
     const [fromA, fromB] = await Promise.all([browser.agent.get('/me'), new TestBrowser(b).agent.get('/me').set('Cookie', `sid=${sid}`)]);
@@ -135,17 +140,18 @@ describe('Token refresh', () => {
   ])('on %s', (_name, storeEnv) => {
     it('keeps a connection deleted at sign-out deleted when a refresh in flight finishes afterwards', async () => {
       const env: Record<string, string> = { ...shortLived.env, ...storeEnv() };
-      const stack = await start({ ...shortLived, env });
+      const stack = await start({ ...shortLived, clock, env });
       try {
         const { browser } = await signedIn(stack);
         const store = stack.app.get(ConnectionStore);
         const [id] = await store.dueForKeepAlive(Number.MAX_SAFE_INTEGER, 10);
         expect(id).toBeDefined();
-        await sleep(1_100);
+        clock.advance(1_100);
         // The refresh reaches Airtable (and gets new tokens) only after the sign-out has deleted the connection.
         stack.sandbox.recorder.fault(TOKEN_ROUTE, { delayMs: 300, times: 1 });
+        const tokenCalls = stack.sandbox.recorder.count(TOKEN_ROUTE);
         const inFlight = browser.agent.get('/me').then((r) => r); // supertest sends on then()
-        await sleep(100);
+        await vi.waitFor(() => expect(stack.sandbox.recorder.count(TOKEN_ROUTE)).toBe(tokenCalls + 1), { interval: 5 });
         await browser.agent.post('/auth/logout').set('Origin', stack.origin).expect(303);
         const res = await inFlight;
         expect(refreshes(stack).map((r) => r.status)).toEqual([200]);

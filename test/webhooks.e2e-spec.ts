@@ -3,10 +3,13 @@ import request from 'supertest';
 import { API_SCOPES } from '../src/api-keys/api-key';
 import { ApiKeyStore } from '../src/api-keys/api-key.store';
 import { DEFAULT_SCOPES } from '../src/config/airtable.config';
+import { OutboxDispatcher } from '../src/events/outbox-dispatcher.service';
+import { WebhookUpkeep } from '../src/webhooks/webhook-upkeep.service';
 import { type AirtableSandbox, sandboxAccessToken } from 'airtable-sandbox';
 import { TestBrowser } from './support/browser';
 import { cli, type RunningService, startServiceProcess } from './support/service-process';
 import { EventReceiver, type ReceivedEvent, verifySignature } from './support/event-receiver';
+import { FakeClock } from './support/fake-clock';
 import { deleteKeys, REDIS_URL, testPrefix } from './support/redis';
 import { type Stack, stacksClosedAfterEach, tempDatabase } from './support/stack';
 
@@ -69,8 +72,8 @@ describe('Airtable webhooks', () => {
   });
   afterEach(() => receiver.close());
 
-  async function setUp(env: Record<string, string> = {}, sandbox: object = {}) {
-    const stack = await start({ env: { ...FAST, EVENTS_URL: receiver.url, ...env }, sandbox: { ...SANDBOX, ...sandbox } });
+  async function setUp(env: Record<string, string> = {}, sandbox: object = {}, clock?: FakeClock) {
+    const stack = await start({ clock, env: { ...FAST, EVENTS_URL: receiver.url, ...env }, sandbox: { ...SANDBOX, ...sandbox } });
     const { key, connectionId } = await connected(stack);
     return { stack, connectionId, api: client(stack, key, connectionId) };
   }
@@ -90,7 +93,9 @@ describe('Airtable webhooks', () => {
     const delivery = receiver.deliveries.find((d) => d.event.type === 'airtable.changes')!;
     expect(verifySignature(SECRET, delivery.headers['x-signature'] as string, delivery.body)).toBe(true);
     const data = delivery.event.data as unknown as Changes;
-    expect(data).toEqual(expect.objectContaining({ connectionId, baseId: CRM, webhookId: created.body.id, airtableWebhookId: created.body.airtableWebhookId, cursor: 1 }));
+    expect(data).toEqual(expect.objectContaining({
+      connectionId, baseId: CRM, webhookId: created.body.id, airtableWebhookId: created.body.airtableWebhookId, cursor: 1,
+    }));
     expect(data.nextCursor).toBeGreaterThan(1);
     expect(data.payloads[0].changedTablesById[contactsTableId(stack.sandbox)].createdRecordsById).toHaveProperty(record.id);
     // The ping was answered, then read: the last ping shows on the webhook.
@@ -131,8 +136,8 @@ describe('Airtable webhooks', () => {
       expect(res.body).toEqual(expect.objectContaining({ code: 'invalid_webhook_signature', message: expect.any(String) }));
       expect(JSON.stringify(res.body)).not.toContain('script');
     }
-    // Nothing was marked or read: no ping time, no payloads call, now or in the job's next passes.
-    await new Promise((resolve) => setTimeout(resolve, 500));
+    // Nothing was marked or read: no ping time, no payloads call, now or in the job's next pass.
+    await stack.app.get(WebhookUpkeep).runOnce();
     expect(payloadsRead()).toBe(0);
     expect((await api.listWebhooks().expect(200)).body.webhooks.map((w: { lastPingAt?: string }) => w.lastPingAt)).toEqual([undefined, undefined]);
     // The same ping, untouched and to its own URL, is taken and read.
@@ -224,7 +229,8 @@ describe('Airtable webhooks', () => {
     expect(stack.sandbox.webhooks.all()).toEqual([]);
     expect(stack.sandbox.recorder.count(route)).toBe(2);
     await receiver.waitFor((d) => d.some((delivery) => delivery.event.type === 'connection.deleted'));
-    await new Promise((resolve) => setTimeout(resolve, 300));
+    // Whatever the teardown wrote is delivered by the dispatcher's next round.
+    await stack.app.get(OutboxDispatcher).runOnce();
     expect(receiver.deliveries.map((d) => d.event.type)).toEqual(['connection.created', 'connection.deleted']);
     // The same person connected again has the base's two places back.
     const again = await connected(stack);
@@ -291,13 +297,18 @@ describe('Airtable webhooks', () => {
   });
 
   it('refreshes a webhook before it expires, so it keeps delivering', async () => {
-    // Airtable's 7 days shortened to 3 s, refreshed once under 2 s remain.
-    const { stack, api } = await setUp({ WEBHOOKS_REFRESH_BEFORE_SECONDS: '2' }, { webhookTtlMs: 3_000 });
+    // Airtable's 7 days shortened to 3 s, refreshed once under 2 s remain; the service and Airtable share a clock.
+    const clock = new FakeClock();
+    const { stack, api } = await setUp({ WEBHOOKS_REFRESH_BEFORE_SECONDS: '2' }, { webhookTtlMs: 3_000 }, clock);
+    const createdAt = clock.now();
     const webhook = (await api.createWebhook().expect(201)).body;
     const refreshRoute = `POST /v0/bases/${CRM}/webhooks/${webhook.airtableWebhookId}/refresh`;
-    await receiver.waitFor(() => stack.sandbox.recorder.count(refreshRoute) >= 3, 15_000);
+    for (let refreshes = 1; refreshes <= 3; refreshes++) {
+      clock.advance(1_100);
+      await vi.waitFor(() => expect(stack.sandbox.recorder.count(refreshRoute)).toBe(refreshes), { timeout: 5_000, interval: 20 });
+    }
     // Past the first 3 s by now: only the refreshes kept it alive.
-    expect(Date.now() - Date.parse(webhook.createdAt)).toBeGreaterThan(3_000);
+    expect(clock.now() - createdAt).toBeGreaterThan(3_000);
     expect(stack.sandbox.webhooks.all()[0].enabled).toBe(true);
     const listed = (await api.listWebhooks().expect(200)).body.webhooks[0];
     expect(listed.status).toBe('active');
@@ -312,14 +323,25 @@ describe('Airtable webhooks', () => {
     ['not_refreshed', 'it could not be refreshed before its time ran out'],
     ['gone', 'it was deleted at Airtable, so reading its payloads answers 404'],
   ])('reports a webhook with webhook.expired, once, when %s: %s', async (reason) => {
-    // Short lifetimes for the refresh cases; for "gone", a long one and a quick quiet read instead.
-    const { stack, api } = reason === 'gone' ? await setUp({ WEBHOOKS_QUIET_FETCH_SECONDS: '1' }) : await setUp({ WEBHOOKS_REFRESH_BEFORE_SECONDS: '1' }, { webhookTtlMs: 2_000 });
+    // Short lifetimes on a shared clock for the refresh cases; for "gone", a long one and a quick quiet
+    // read (on the database's clock) instead.
+    const clock = new FakeClock();
+    const { stack, api } = reason === 'gone' ? await setUp({ WEBHOOKS_QUIET_FETCH_SECONDS: '1' }) : await setUp({ WEBHOOKS_REFRESH_BEFORE_SECONDS: '1' }, { webhookTtlMs: 2_000 }, clock);
     const webhook = (await api.createWebhook().expect(201)).body;
+    const refreshRoute = `POST /v0/bases/${CRM}/webhooks/${webhook.airtableWebhookId}/refresh`;
     if (reason === 'refused') stack.sandbox.webhooks.expire(webhook.airtableWebhookId);
     else if (reason === 'gone') stack.sandbox.webhooks.delete(CRM, stack.sandbox.webhooks.all()[0].clientId, webhook.airtableWebhookId);
-    else stack.sandbox.recorder.fault(`POST /v0/bases/${CRM}/webhooks/${webhook.airtableWebhookId}/refresh`, { status: 503 });
+    else stack.sandbox.recorder.fault(refreshRoute, { status: 503 });
+    // Due for its refresh; a refresh that fails is tried again until the webhook's time runs out.
+    clock.advance(1_100);
+    if (reason === 'not_refreshed') {
+      await vi.waitFor(() => expect(stack.sandbox.recorder.count(refreshRoute)).toBeGreaterThan(0), { timeout: 5_000, interval: 20 });
+      clock.advance(1_000);
+    }
     await receiver.waitFor((d) => d.some((delivery) => delivery.event.type === 'webhook.expired'), 10_000);
-    await new Promise((resolve) => setTimeout(resolve, 500));
+    // Once: the job's next pass, and the dispatcher's round after it, report nothing more.
+    await stack.app.get(WebhookUpkeep).runOnce();
+    await stack.app.get(OutboxDispatcher).runOnce();
     const expired = receiver.deliveries.filter((d) => d.event.type === 'webhook.expired');
     expect(expired).toHaveLength(1);
     expect(expired[0].event.data).toEqual(expect.objectContaining({ id: webhook.id, status: 'expired', reason, baseId: CRM }));
@@ -353,7 +375,7 @@ describe('A ping taken by an instance killed with SIGKILL before it forwarded an
 
   it('is read and forwarded after the restart, once', async () => {
     const path = tempDatabase();
-    const key = cli(path, 'api-keys', 'create', '--name', 'kill test').trim().split('\n').at(-1)!;
+    const key = cli(path, 'api-keys', 'create', '--name', 'kill test', '--scopes', 'connections:read,data:read,data:write').trim().split('\n').at(-1)!;
     receiver = await new EventReceiver().listen();
     running = await startServiceProcess({ env: { ...FAST, EVENTS_URL: receiver.url, DATABASE_PATH: path, WEBHOOKS_FETCH_LEASE_SECONDS: '1' }, sandbox: SANDBOX });
     expect((await new TestBrowser(running).signIn()).status).toBe(303);

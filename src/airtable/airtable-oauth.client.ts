@@ -1,6 +1,7 @@
 import { Inject, Injectable } from '@nestjs/common';
 import * as oauth from 'oauth4webapi';
 import { AppError, ErrorCode } from '../common/app-error';
+import { Clock } from '../common/clock';
 import { airtableConfig, type AirtableConfig } from '../config/airtable.config';
 import type { TokenSet } from './token-set';
 import { upstreamFetch } from './upstream-fetch';
@@ -18,7 +19,10 @@ export class AirtableOAuthClient {
   /** Everything in the authorize URL that is the same for every login, computed once. */
   private readonly authorizePrefix: string;
 
-  constructor(@Inject(airtableConfig.KEY) private readonly config: AirtableConfig) {
+  constructor(
+    @Inject(airtableConfig.KEY) private readonly config: AirtableConfig,
+    private readonly clock: Clock,
+  ) {
     this.server = {
       issuer: config.issuer,
       authorization_endpoint: config.authorizeUrl.href,
@@ -61,7 +65,7 @@ export class AirtableOAuthClient {
         codeVerifier,
         this.options,
       );
-      const receivedAt = Date.now();
+      const receivedAt = this.clock.now();
       return toTokenSet(await oauth.processAuthorizationCodeResponse(this.server, this.client, response), receivedAt);
     } catch (error) {
       throw exchangeError(error);
@@ -76,7 +80,7 @@ export class AirtableOAuthClient {
   async refresh(refreshToken: string): Promise<TokenSet> {
     try {
       const response = await oauth.refreshTokenGrantRequest(this.server, this.client, this.clientAuth, refreshToken, this.options);
-      const receivedAt = Date.now();
+      const receivedAt = this.clock.now();
       if (response.status === 409) {
         throw new AppError(ErrorCode.RefreshConflict);
       }

@@ -2,6 +2,7 @@ import { Inject, Injectable } from '@nestjs/common';
 import { AirtableApiClient } from '../airtable/airtable-api.client';
 import { AirtableOAuthClient } from '../airtable/airtable-oauth.client';
 import { AppError, ErrorCode } from '../common/app-error';
+import { Clock } from '../common/clock';
 import { RANDOM_TOKEN_PATTERN, randomToken, sha256Hex } from '../common/random';
 import { airtableConfig, type AirtableConfig } from '../config/airtable.config';
 import { type Connection, ConnectionStore } from '../connections/connection.store';
@@ -41,6 +42,7 @@ export class AuthService {
     private readonly links: ConnectLinkStore,
     private readonly events: EventsService,
     @Inject(airtableConfig.KEY) private readonly airtable: AirtableConfig,
+    private readonly clock: Clock,
   ) {}
 
   startLogin(bindingCookie: string | undefined, returnTo: string | undefined): Promise<LoginStart> {
@@ -87,7 +89,7 @@ export class AuthService {
     try {
       const tokens = await this.oauth.exchangeCode(callback.params, callback.state, request.codeVerifier);
       const user = await this.api.whoami(tokens.accessToken);
-      const now = Date.now();
+      const now = this.clock.now();
       const granted = { userId: user.id, email: user.email, scopes: tokens.scopes, status: 'active' as const, tokens, updatedAt: now };
       if (request.connectLink) return await this.connect(request.connectLink, granted, now);
       // The connection, the browser's new session (its old one ended) and the event: one transaction.
@@ -158,5 +160,7 @@ function withRetryUrl(error: unknown, request: PendingAuthRequest): unknown {
   if (!(error instanceof AppError) || error.details?.retryUrl || error.code === ErrorCode.ConnectLinkUsed) return error;
   const retryUrl = request.connectLink ? request.connectToken && `/connect/${request.connectToken}` : '/auth/login';
   if (!retryUrl) return error;
-  return new AppError(error.code, { message: error.message, cause: error.cause, retryAfterSeconds: error.retryAfterSeconds, details: { ...error.details, retryUrl } });
+  return new AppError(error.code, {
+    message: error.message, cause: error.cause, retryAfterSeconds: error.retryAfterSeconds, details: { ...error.details, retryUrl },
+  });
 }

@@ -1,6 +1,7 @@
 import { Inject, Injectable } from '@nestjs/common';
 import type { Keyv } from 'keyv';
 import { AppError, ErrorCode } from '../common/app-error';
+import { Clock } from '../common/clock';
 import { AirtableApiClient } from '../airtable/airtable-api.client';
 import type { AirtableBase, AirtableTable } from '../airtable/airtable-models';
 import { DistributedLock } from '../common/distributed-lock';
@@ -30,6 +31,7 @@ export class BasesService {
     private readonly lock: DistributedLock,
     @Inject(SCHEMA_CACHE) private readonly cache: Keyv,
     @Inject(airtableConfig.KEY) private readonly config: AirtableConfig,
+    private readonly clock: Clock,
   ) {}
 
   listBases(stored: StoredConnection, fresh = false): Promise<AirtableBase[]> {
@@ -52,7 +54,7 @@ export class BasesService {
   private async cached<T>(stored: StoredConnection, key: string, fresh: boolean, load: () => Promise<T>): Promise<T> {
     // Nothing cached is served for a connection Airtable no longer accepts.
     if (stored.connection.status !== 'active') throw new AppError(ErrorCode.ReauthRequired);
-    const since = fresh || this.config.schemaCacheTtlMs === 0 ? Date.now() : 0;
+    const since = fresh || this.config.schemaCacheTtlMs === 0 ? this.clock.now() : 0;
     const hit = await this.read<T>(key, since);
     if (hit) return hit.value;
     return this.flights.run(key, () =>
@@ -61,7 +63,7 @@ export class BasesService {
         const fetched = await this.read<T>(key, since);
         if (fetched) return fetched.value;
         const value = await load();
-        await this.cache.set(key, { value, storedAt: Date.now() }, this.config.schemaEntryTtlMs);
+        await this.cache.set(key, { value, storedAt: this.clock.now() }, this.config.schemaEntryTtlMs);
         return value;
       }),
     );

@@ -47,7 +47,9 @@ export class AppErrorFilter implements ExceptionFilter {
     if (exception instanceof AppError) return { code: exception.code, message: exception.message, status: ERRORS[exception.code].status };
     const status = clientErrorStatus(exception);
     if (status !== undefined) {
-      const code = status === HttpStatus.NOT_FOUND ? ErrorCode.NotFound : status === HttpStatus.PAYLOAD_TOO_LARGE ? ErrorCode.PayloadTooLarge : ErrorCode.InvalidRequest;
+      const code = status === HttpStatus.NOT_FOUND ? ErrorCode.NotFound
+        : status === HttpStatus.PAYLOAD_TOO_LARGE ? ErrorCode.PayloadTooLarge
+        : ErrorCode.InvalidRequest;
       return { code, message: ERRORS[code].message, status };
     }
     // Only the class name, and a driver's error code: messages of unexpected errors can carry request

@@ -2,7 +2,7 @@ import { configNamespace } from './config-namespace';
 
 export const appConfig = configNamespace('app', (env) => {
   const config = {
-    /** Set by the sandbox bootstrap: the pages say that no real Airtable is behind them. */
+    /** Set by `npm run demo` (src/demo.ts; main.ts refuses it): the pages say that no real Airtable is behind them. */
     sandbox: env.boolean('AIRTABLE_SANDBOX', false),
     /** Keys the HMAC of session ids (only hashes are stored) and, through derived keys, the login binding. */
     sessionSecret: env.string('SESSION_SECRET'),

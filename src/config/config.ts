@@ -14,7 +14,10 @@ import { tokensConfig } from './tokens.config';
 import { webhooksConfig, type WebhooksConfig } from './webhooks.config';
 
 /** Every namespace, in the order its problems are listed. */
-export const CONFIG_NAMESPACES = [appConfig, httpConfig, airtableConfig, authConfig, connectConfig, eventsConfig, webhooksConfig, tokensConfig, recordsConfig, databaseConfig, redisConfig] as const;
+export const CONFIG_NAMESPACES = [
+  appConfig, httpConfig, airtableConfig, authConfig, connectConfig, eventsConfig, webhooksConfig, tokensConfig, recordsConfig, databaseConfig,
+  redisConfig,
+] as const;
 
 export interface Config {
   app: ReturnType<typeof appConfig>;

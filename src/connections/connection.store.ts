@@ -1,31 +1,14 @@
-import type { TokenSet } from '../airtable/token-set';
 import { AppError, ErrorCode } from '../common/app-error';
 import type { AppEvent } from '../events/outbox.store';
 import type { NewSession } from '../sessions/session.store';
+import type { Connection, StoredConnection } from './connection';
 import { withOpenedTokens } from './sealed-tokens';
+import type { TokenCipher } from './token-cipher';
+
+export type { Connection, StoredConnection } from './connection';
 
 /** Connection ids are random base64url tokens; anything else names none. */
 export const CONNECTION_ID = /^[A-Za-z0-9_-]{1,64}$/;
-import type { TokenCipher } from './token-cipher';
-
-/**
- * One Airtable grant: who granted it and its tokens. `tokens` is absent once Airtable stopped
- * accepting them (status `reauth_required`): the user has to connect again.
- */
-export interface Connection {
-  id: string;
-  userId: string;
-  email?: string;
-  scopes: string[];
-  status: 'active' | 'reauth_required';
-  tokens?: TokenSet;
-  createdAt: number;
-  updatedAt: number;
-  /** The app's end user it belongs to, when it was made through a connect link. */
-  endUserId?: string;
-  /** The stored version it was read at: an update of another version is a stale write, and loses. */
-  version?: number;
-}
 
 /**
  * What is stored in the same transaction as a change of a connection: the change and its effects are
@@ -39,12 +22,6 @@ export interface ConnectionEffects {
   endSessionHash?: string;
   /** The connect link whose login made the connection: used up now, and it remembers the connection. */
   linkHash?: string;
-}
-
-/** A stored connection as read: everything but its tokens, which stay sealed until someone needs them. */
-export interface StoredConnection {
-  connection: Connection;
-  sealedTokens: string | null;
 }
 
 /** Where connections live (SQL: SQLite or PostgreSQL). Tokens are encrypted at rest. */

@@ -1,6 +1,6 @@
 import { Logger } from '@nestjs/common';
 import type { TokenSet } from '../airtable/token-set';
-import type { Connection } from './connection.store';
+import type { Connection } from './connection';
 import { type TokenCipher, TokenDecryptError } from './token-cipher';
 
 const logger = new Logger('ConnectionStore');

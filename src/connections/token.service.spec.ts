@@ -13,7 +13,7 @@ import { ERRORS } from '../common/error-codes';
 import { FakeClock } from '../../test/support/fake-clock';
 import { randomToken } from '../common/random';
 import { ConfigModule } from '../config/config.module';
-import { sandboxEnv } from '../config/sandbox-mode';
+import { sandboxEnv } from '../../test/support/sandbox-env';
 import { type AirtableSandbox, type Grant, startSandbox } from 'airtable-sandbox';
 import { StorageModule } from '../storage/storage.module';
 import { ConnectionStore, type StoredConnection } from './connection.store';
@@ -71,7 +71,7 @@ describe('TokenService', () => {
 
   afterAll(async () => {
     await moduleRef?.close();
-    await sandbox?.close();
+    await sandbox?.stop();
   });
 
   beforeEach(() => clock.set(Date.now()));

@@ -91,7 +91,8 @@ export class TokenService {
     const next: TokenSet = fresh.refreshToken ? fresh : { ...fresh, refreshToken: tokens.refreshToken, refreshExpiresAt: tokens.refreshExpiresAt };
     // Stored before use: if the process dies now, the rotated refresh token is not lost. A connection
     // deleted meanwhile (its user signed out) stays deleted: the new tokens are dropped.
-    const stored = await this.store.update({ ...connection, tokens: next, scopes: next.scopes.length ? next.scopes : connection.scopes, updatedAt: this.clock.now() });
+    const scopes = next.scopes.length ? next.scopes : connection.scopes;
+    const stored = await this.store.update({ ...connection, tokens: next, scopes, updatedAt: this.clock.now() });
     // Written only over the version it read: a revoke, a delete or a reconnect meanwhile wins, and
     // whatever it left is what callers get.
     return stored ? next.accessToken : (await this.load(connectionId)).tokens.accessToken;

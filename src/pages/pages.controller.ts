@@ -15,10 +15,10 @@ import { SessionService } from '../sessions/session.service';
 import { CurrentConnection, SessionGuard } from '../sessions/session.guard';
 import type { StoredConnection } from '../connections/connection.store';
 import { basePage } from './base.page';
+import { type BasesView, homePage } from './home.page';
 import { recordsPage } from './records.page';
 
 const RECORDS_PER_PAGE = 50;
-import { type BasesView, homePage } from './home.page';
 
 /** The server-rendered pages for people; the JSON endpoints serve programs. */
 @ApiExcludeController()

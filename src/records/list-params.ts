@@ -77,7 +77,9 @@ export function listParamsFromBody(body: unknown, rules: ListRules = { paging: t
 /** One set of rules for both shapes: types, ranges and lengths. */
 function checked(input: Record<string, unknown>, rules: ListRules): ListParams {
   const params: ListParams = {};
-  const { fields, sort, recordMetadata, filterByFormula, maxRecords, pageSize, view, cellFormat, timeZone, userLocale, returnFieldsByFieldId, offset } = input;
+  const {
+    fields, sort, recordMetadata, filterByFormula, maxRecords, pageSize, view, cellFormat, timeZone, userLocale, returnFieldsByFieldId, offset,
+  } = input;
   if (fields !== undefined) params.fields = names('fields', fields, MAX_FIELDS);
   if (sort !== undefined) params.sort = sorts(sort);
   if (recordMetadata !== undefined) {

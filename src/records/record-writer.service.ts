@@ -47,7 +47,9 @@ export class RecordWriterService {
     return this.run(stored, recordIds, send, key === undefined ? undefined : { key, request: [target, 'DELETE', recordIds] });
   }
 
-  private async run(stored: StoredConnection, items: unknown[], send: Sender, idempotent?: { key: string; request: unknown }): Promise<Record<string, unknown>> {
+  private async run(
+    stored: StoredConnection, items: unknown[], send: Sender, idempotent?: { key: string; request: unknown },
+  ): Promise<Record<string, unknown>> {
     requireScope(stored, WRITE_SCOPE);
     if (!idempotent) return this.send(stored, items, send, { next: 0, records: [] });
     const scope: IdempotencyScope = { connectionId: stored.connection.id, key: idempotent.key };
@@ -82,7 +84,9 @@ export class RecordWriterService {
     return body;
   }
 
-  private async send(stored: StoredConnection, items: unknown[], send: Sender, start: WriteProgress, held?: HeldKey): Promise<Record<string, unknown>> {
+  private async send(
+    stored: StoredConnection, items: unknown[], send: Sender, start: WriteProgress, held?: HeldKey,
+  ): Promise<Record<string, unknown>> {
     let progress = start;
     const { chunkSize } = this.config;
     while (progress.next < items.length) {
@@ -143,5 +147,7 @@ function failure(error: AppError): WriteOutcome {
 
 function replay(outcome: WriteOutcome): Record<string, unknown> {
   if (outcome.ok) return outcome.body;
-  throw new AppError(outcome.code, { message: outcome.message ?? ERRORS[outcome.code].message, details: outcome.details, retryAfterSeconds: outcome.retryAfterSeconds });
+  throw new AppError(outcome.code, {
+    message: outcome.message ?? ERRORS[outcome.code].message, details: outcome.details, retryAfterSeconds: outcome.retryAfterSeconds,
+  });
 }

@@ -38,8 +38,16 @@ export class StorageModule implements OnApplicationShutdown {
     };
     return {
       module: StorageModule,
-      providers: [StoragePurge, ...sqlProviders(config), ...(config.redis.url ? redisProviders(config) : [...memoryProviders(config), lockWithoutRedis(config)]), probes],
-      exports: [ConnectionStore, SessionStore, IdempotencyStore, ApiKeyStore, ConnectLinkStore, OutboxStore, WebhookStore, PENDING_LOGINS, SCHEMA_CACHE, THROTTLER_STORAGE, BasePacer, DistributedLock, STORE_PROBES],
+      providers: [
+        StoragePurge,
+        ...sqlProviders(config),
+        ...(config.redis.url ? redisProviders(config) : [...memoryProviders(config), lockWithoutRedis(config)]),
+        probes,
+      ],
+      exports: [
+        ConnectionStore, SessionStore, IdempotencyStore, ApiKeyStore, ConnectLinkStore, OutboxStore, WebhookStore,
+        PENDING_LOGINS, SCHEMA_CACHE, THROTTLER_STORAGE, BasePacer, DistributedLock, STORE_PROBES,
+      ],
     };
   }
 

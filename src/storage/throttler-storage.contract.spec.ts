@@ -1,6 +1,7 @@
 import type { ThrottlerStorage } from '@nestjs/throttler';
 import { randomToken } from '../common/random';
 import type { Environment } from '../config/env-reader';
+import { FakeClock } from '../../test/support/fake-clock';
 import { REDIS_URL, testPrefix } from '../../test/support/redis';
 import { openStorage } from '../../test/support/storage';
 import { THROTTLER_STORAGE } from './storage.tokens';
@@ -15,16 +16,22 @@ interface Hit {
   throttler?: string;
 }
 
-/** The per-client login limits count the same way whichever backend the storage module picks. */
-describe.each<[string, Environment]>([
-  ['memory', {}],
-  ['Redis', { REDIS_URL, REDIS_KEY_PREFIX: testPrefix() }],
-])('ThrottlerStorage in %s', (_name, env) => {
+const clock = new FakeClock();
+
+/**
+ * The per-client login limits count the same way whichever backend the storage module picks. In memory
+ * windows end by the injected clock, which the tests move; Redis ends them by its own TTLs, so there
+ * the tests wait.
+ */
+describe.each<[string, Environment, (ms: number) => Promise<unknown>]>([
+  ['memory', {}, async (ms) => clock.advance(ms)],
+  ['Redis', { REDIS_URL, REDIS_KEY_PREFIX: testPrefix() }, sleep],
+])('ThrottlerStorage in %s', (_name, env, pass) => {
   let storage: Awaited<ReturnType<typeof openStorage>>;
   let throttlerStorage: ThrottlerStorage;
 
   beforeAll(async () => {
-    storage = await openStorage(env);
+    storage = await openStorage(env, { clock });
     throttlerStorage = storage.get(THROTTLER_STORAGE);
   });
   afterAll(() => storage.close());
@@ -55,9 +62,9 @@ describe.each<[string, Environment]>([
     await hit(key, limits);
     await hit(key, limits);
     expect(await hit(key, limits)).toMatchObject({ isBlocked: true, timeToBlockExpire: 1 });
-    await sleep(400);
+    await pass(400);
     expect(await hit(key, limits)).toMatchObject({ isBlocked: true, timeToBlockExpire: 1 });
-    await sleep(600);
+    await pass(600);
     expect(await hit(key, limits)).toEqual({ totalHits: 1, timeToExpire: 1, isBlocked: false, timeToBlockExpire: 0 });
   });
 
@@ -74,9 +81,9 @@ describe.each<[string, Environment]>([
     const key = randomToken();
     const limits = { ttl: 300 };
     expect(await hit(key, limits)).toMatchObject({ totalHits: 1, timeToExpire: 1 });
-    await sleep(150);
+    await pass(150);
     expect(await hit(key, limits)).toMatchObject({ totalHits: 2 });
-    await sleep(250);
+    await pass(250);
     expect(await hit(key, limits)).toMatchObject({ totalHits: 1, timeToExpire: 1, isBlocked: false });
   });
 

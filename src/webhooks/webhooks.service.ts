@@ -46,13 +46,18 @@ export class WebhooksService {
     if ((await this.store.countForBase(baseId)) >= WEBHOOKS_PER_BASE) throw new AppError(ErrorCode.WebhookLimitReached);
     const id = `whk_${randomToken().slice(0, 24)}`;
     const notificationUrl = `${this.config.publicUrl}/airtable-webhooks/${id}`;
-    const created = await this.tokens.withAccessToken(stored, (token) => this.client.create(token, baseId, notificationUrl, specification)).catch((error: unknown) => {
-      // Airtable's own limits, met by creates racing past the count above or by other apps' webhooks on the base.
-      if (error instanceof AppError && String(error.details?.airtableError).startsWith('TOO_MANY_WEBHOOKS')) throw new AppError(ErrorCode.WebhookLimitReached);
-      throw error;
-    });
+    const created = await this.tokens
+      .withAccessToken(stored, (token) => this.client.create(token, baseId, notificationUrl, specification))
+      .catch((error: unknown) => {
+        // Airtable's own limits, met by creates racing past the count above or by other apps' webhooks on the base.
+        if (error instanceof AppError && String(error.details?.airtableError).startsWith('TOO_MANY_WEBHOOKS')) throw new AppError(ErrorCode.WebhookLimitReached);
+        throw error;
+      });
     try {
-      await this.store.create({ id, airtableId: created.id, connectionId: connection.id, baseId, specification, expiresAt: created.expiresAt, macSecretBase64: created.macSecretBase64 });
+      await this.store.create({
+        id, airtableId: created.id, connectionId: connection.id, baseId, specification,
+        expiresAt: created.expiresAt, macSecretBase64: created.macSecretBase64,
+      });
     } catch (error) {
       // Not kept means never refreshed or read: remove it at Airtable rather than leave it taking a place.
       await this.tokens.withAccessToken(stored, (token) => this.client.delete(token, baseId, created.id)).catch(() => undefined);

@@ -1,7 +1,7 @@
 import { type ChildProcess, spawn } from 'node:child_process';
 import { createClient } from '@keyv/redis';
 import { randomBytes } from 'node:crypto';
-import { killNow } from './service-process';
+import { killNow } from './kill-now';
 
 export const REDIS_URL = process.env.TEST_REDIS_URL ?? 'redis://127.0.0.1:6379';
 

@@ -1,6 +1,7 @@
 import { type ChildProcess, execFileSync, spawn } from 'node:child_process';
 import { join } from 'node:path';
-import { sandboxEnv } from '../../src/config/sandbox-mode';
+import { killNow } from './kill-now';
+import { sandboxEnv } from './sandbox-env';
 import { type AirtableSandbox, ALL_SCOPES, SANDBOX_CLIENT_ID, type SandboxOptions, startSandbox } from 'airtable-sandbox';
 import { ENCRYPTION_KEY, freePort, SESSION_SECRET, tempDatabase } from './stack';
 
@@ -13,15 +14,24 @@ export function cli(databasePath: string, ...args: string[]): string {
   return execFileSync(process.execPath, [join(SERVICE_BUILD, 'cli.js'), ...args], { env: { PATH: process.env.PATH ?? '', DATABASE_PATH: databasePath }, encoding: 'utf8' });
 }
 
+/** How a process is run: which built entry (main.js: `npm run start:prod`; demo.js: `npm run demo`), with which node options. */
+export interface ProcessOptions {
+  entry?: 'main.js' | 'demo.js';
+  nodeArgs?: string[];
+}
+
 /** The built service as a real process, as `npm run start:prod` runs it. */
 export class ServiceProcess {
   private child?: ChildProcess;
   private output = '';
 
-  constructor(private readonly env: Record<string, string>) {}
+  constructor(
+    private readonly env: Record<string, string>,
+    private readonly options: ProcessOptions = {},
+  ) {}
 
   async start(url: string): Promise<void> {
-    this.child = spawn(process.execPath, [join(SERVICE_BUILD, 'main.js')], {
+    this.child = spawn(process.execPath, [...(this.options.nodeArgs ?? []), join(SERVICE_BUILD, this.options.entry ?? 'main.js')], {
       cwd: ROOT,
       env: { ...process.env, NODE_ENV: 'production', ...this.env },
       stdio: ['ignore', 'pipe', 'pipe'],
@@ -46,14 +56,28 @@ export class ServiceProcess {
     return killNow(this.child);
   }
 
+  /** Sends `signal` (SIGINT: Ctrl-C) and resolves with the exit code, or kills it after `ms`. */
+  async stop(signal: NodeJS.Signals, ms = 10_000): Promise<number | null> {
+    const child = this.child!;
+    if (child.exitCode !== null) return child.exitCode;
+    const exited = new Promise<number | null>((resolve) => child.once('exit', resolve));
+    child.kill(signal);
+    const timer = setTimeout(() => child.kill('SIGKILL'), ms);
+    const code = await exited;
+    clearTimeout(timer);
+    return code;
+  }
+
   get logs(): string {
     return this.output;
   }
 }
 
 /** Runs the built service with exactly `env` (plus PATH) until it exits, or kills it after `ms`. */
-export async function runUntilExit(env: Record<string, string>, ms = 15_000): Promise<{ code: number | null; output: string }> {
-  const child = spawn(process.execPath, [join(SERVICE_BUILD, 'main.js')], { cwd: ROOT, env: { PATH: process.env.PATH ?? '', ...env }, stdio: ['ignore', 'pipe', 'pipe'] });
+export async function runUntilExit(
+  env: Record<string, string>, ms = 15_000, nodeArgs: string[] = [],
+): Promise<{ code: number | null; output: string }> {
+  const child = spawn(process.execPath, [...nodeArgs, join(SERVICE_BUILD, 'main.js')], { cwd: ROOT, env: { PATH: process.env.PATH ?? '', ...env }, stdio: ['ignore', 'pipe', 'pipe'] });
   let output = '';
   child.stdout!.on('data', (chunk) => (output += chunk));
   child.stderr!.on('data', (chunk) => (output += chunk));
@@ -61,13 +85,6 @@ export async function runUntilExit(env: Record<string, string>, ms = 15_000): Pr
   const code = await new Promise<number | null>((resolve) => child.once('exit', resolve));
   clearTimeout(timer);
   return { code, output };
-}
-
-export async function killNow(child: ChildProcess | undefined): Promise<void> {
-  if (!child || child.exitCode !== null) return;
-  const exited = new Promise((resolve) => child.once('exit', resolve));
-  child.kill('SIGKILL');
-  await exited;
 }
 
 /** The built service in its own process, on a free port, with its own SQLite file and a sandbox. */
@@ -104,7 +121,7 @@ export async function startServiceProcess(
     origin,
     async stop() {
       await service.kill();
-      await sandbox.close();
+      await sandbox.stop();
     },
   };
 }

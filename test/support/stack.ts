@@ -5,9 +5,10 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { Test } from '@nestjs/testing';
 import { AppModule } from '../../src/app.module';
+import { Clock } from '../../src/common/clock';
 import { configureApp } from '../../src/app.setup';
 import { APP_OPTIONS, createHttpAdapter } from '../../src/http-adapter';
-import { sandboxEnv } from '../../src/config/sandbox-mode';
+import { sandboxEnv } from './sandbox-env';
 import { type AirtableSandbox, ALL_SCOPES, SANDBOX_CLIENT_ID, type SandboxOptions, startSandbox } from 'airtable-sandbox';
 import { testConfig } from './config';
 import { createTestDatabase } from './postgres';
@@ -25,6 +26,8 @@ export interface StackOptions {
   sandboxInstance?: AirtableSandbox;
   /** Listen on this port (e.g. to stand in for an instance that was stopped). */
   port?: number;
+  /** The service's clock, and the sandbox's too when the stack starts it: a test moves it instead of waiting. */
+  clock?: Clock;
 }
 
 /** The real service (Nest app, production pipeline) wired to a real sandbox on a random port. */
@@ -56,6 +59,7 @@ async function startStackOn(port: number, options: StackOptions): Promise<Stack>
     (await startSandbox({
       port: 0,
       clients: [{ clientId: SANDBOX_CLIENT_ID, clientSecret: options.clientSecret, redirectUris: [redirectUri], scopes: ALL_SCOPES }],
+      clock: options.clock,
       ...options.sandbox,
     }));
   const fleetStores = await fleetStoresFor(options.env ?? {});
@@ -68,12 +72,14 @@ async function startStackOn(port: number, options: StackOptions): Promise<Stack>
     ...fleetStores?.env,
     ...options.env,
   });
-  const moduleRef = await Test.createTestingModule({ imports: [AppModule.forRoot(config)] }).compile();
+  const builder = Test.createTestingModule({ imports: [AppModule.forRoot(config)] });
+  if (options.clock) builder.overrideProvider(Clock).useValue(options.clock);
+  const moduleRef = await builder.compile();
   const app = moduleRef.createNestApplication(createHttpAdapter(config.http), { ...APP_OPTIONS, logger: false });
   configureApp(app);
   const close = async () => {
     await app.close();
-    if (!options.sandboxInstance) await sandbox.close();
+    if (!options.sandboxInstance) await sandbox.stop();
     await fleetStores?.remove();
   };
   try {

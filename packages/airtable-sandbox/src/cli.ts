@@ -1,26 +1,56 @@
+#!/usr/bin/env node
+import { CliUsageError, parseCliOptions, USAGE } from './sandbox-cli-options';
+import { readSeedFile } from './sandbox-seed-file';
+import { sandboxLifetimes } from './sandbox.options';
 import { startSandbox } from './sandbox.server';
-import { ALL_SCOPES, SANDBOX_CLIENT_ID, sandboxLifetimes, sandboxTableSizes } from './sandbox.options';
 
 /** Runs the sandbox alone, e.g. to point another Airtable client at it. */
 async function main(): Promise<void> {
-  const sandbox = await startSandbox({
-    ...sandboxLifetimes(process.env),
-    ...sandboxTableSizes(process.env),
-    port: Number(process.env.SANDBOX_PORT || 4001),
-    clients: [
-      {
-        clientId: process.env.SANDBOX_CLIENT_ID || SANDBOX_CLIENT_ID,
-        clientSecret: process.env.SANDBOX_CLIENT_SECRET || undefined,
-        redirectUris: (process.env.SANDBOX_REDIRECT_URIS || 'http://localhost:4000/airtable-oauth').split(','),
-        scopes: ALL_SCOPES,
-      },
-    ],
-  });
-  console.log(`Airtable sandbox listening on ${sandbox.url}`);
+  let command;
+  try {
+    command = parseCliOptions(process.argv.slice(2));
+  } catch (error) {
+    if (!(error instanceof CliUsageError)) throw error;
+    console.error(`airtable-sandbox: ${error.message}\n\n${USAGE}`);
+    process.exit(2);
+  }
+  if (command.help) {
+    console.log(USAGE);
+    return;
+  }
+  const seed = command.seedFile === undefined ? undefined : await readSeedFile(command.seedFile);
+  const sandbox = await startSandbox({ ...sandboxLifetimes(process.env), ...command.options, ...(seed ? { seed } : {}) });
+  console.log(`listening on ${sandbox.url}`);
+  for (const client of sandbox.options.clients) {
+    const kind = client.clientSecret ? 'confidential' : 'public';
+    console.log(`client ${client.clientId} (${kind}) redirect URIs: ${client.redirectUris.join(' ')}`);
+  }
   console.log(`  authorize: ${sandbox.url}/oauth2/v1/authorize`);
   console.log(`  token:     ${sandbox.url}/oauth2/v1/token`);
   console.log(`  Web API:   ${sandbox.url}/v0/...`);
   console.log(`  webhooks:  ${sandbox.url}/v0/bases/{baseId}/webhooks`);
+  if (sandbox.options.dataFile) console.log(`  data file: ${sandbox.options.dataFile}`);
+
+  let stopping = false;
+  const stop = (signal: NodeJS.Signals) => {
+    if (stopping) return;
+    stopping = true;
+    sandbox.stop().then(
+      () => {
+        console.log(`stopped (${signal})`);
+        process.exit(0);
+      },
+      (error: Error) => {
+        console.error(`airtable-sandbox: ${error.message}`);
+        process.exit(1);
+      },
+    );
+  };
+  process.once('SIGINT', stop);
+  process.once('SIGTERM', stop);
 }
 
-void main();
+main().catch((error: Error) => {
+  console.error(`airtable-sandbox: ${error.message}`);
+  process.exit(1);
+});

@@ -1,5 +1,5 @@
 import type { SandboxCollaborator, SandboxField } from './sandbox-data';
-import type { CellValue } from './sandbox-record-store';
+import type { CellValue } from './sandbox-record-types';
 
 /** The text of a linked record (its primary field), or undefined when it no longer exists. */
 export type LinkedText = (field: SandboxField, recordId: string) => string | undefined;

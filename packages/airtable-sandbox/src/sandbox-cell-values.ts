@@ -1,6 +1,6 @@
 import { unprocessable } from './sandbox-api-error';
 import type { SandboxCollaborator, SandboxField } from './sandbox-data';
-import type { CellValue } from './sandbox-record-store';
+import type { CellValue } from './sandbox-record-types';
 
 /** What checking a written value may need beyond the field itself. */
 export interface CellContext {
@@ -144,7 +144,9 @@ function date(field: SandboxField, input: unknown, context: CellContext): string
   if (context.typecast) {
     // Other text ("May 1, 2024", "5/1/2024") as JavaScript reads it, on the calendar day it names.
     const parsed = new Date(Date.parse(input));
-    if (!Number.isNaN(parsed.getTime())) return new Date(Date.UTC(parsed.getFullYear(), parsed.getMonth(), parsed.getDate())).toISOString().slice(0, 10);
+    if (!Number.isNaN(parsed.getTime())) {
+      return new Date(Date.UTC(parsed.getFullYear(), parsed.getMonth(), parsed.getDate())).toISOString().slice(0, 10);
+    }
   }
   throw rejected(field);
 }

@@ -119,9 +119,10 @@ function addFields(nextId: NextId, target: SandboxTable, specs: FieldSpec[]): vo
 }
 
 const CHOICE_COLORS = ['blueLight2', 'cyanLight2', 'tealLight2', 'greenLight2', 'yellowLight2', 'orangeLight2', 'redLight2', 'pinkLight2', 'purpleLight2', 'grayLight2'];
-const DATE: SandboxFieldOptions = { dateFormat: { name: 'iso', format: 'YYYY-MM-DD' } };
-const DATE_TIME: SandboxFieldOptions = { ...DATE, timeFormat: { name: '24hour', format: 'HH:mm' }, timeZone: 'utc' };
-const CHECKBOX: SandboxFieldOptions = { icon: 'check', color: 'greenBright' };
+/** Default options of date, dateTime and checkbox fields. */
+export const DATE: SandboxFieldOptions = { dateFormat: { name: 'iso', format: 'YYYY-MM-DD' } };
+export const DATE_TIME: SandboxFieldOptions = { ...DATE, timeFormat: { name: '24hour', format: 'HH:mm' }, timeZone: 'utc' };
+export const CHECKBOX: SandboxFieldOptions = { icon: 'check', color: 'greenBright' };
 
 /** The color a new select choice gets: the palette in turn. */
 export function choiceColor(index: number): string {

@@ -1,5 +1,5 @@
 import { createHash, randomBytes } from 'node:crypto';
-import type { SandboxOptions } from './sandbox.options';
+import { SYSTEM_CLOCK, type SandboxOptions } from './sandbox.options';
 
 /** What a user allowed one client on the consent screen. */
 export interface Grant {
@@ -25,6 +25,14 @@ export interface AuthorizationCode {
   scopes: string[];
   baseIds: string[];
   expiresAt: number;
+}
+
+/** What a restart must keep of the grant store, for the data file. */
+export interface GrantStoreState {
+  grants: Grant[];
+  codes: Array<[string, AuthorizationCode]>;
+  /** Refresh tokens rotated away: token -> [grant id, rotation time]. */
+  rotated: Array<[string, [string, number]]>;
 }
 
 export type RefreshOutcome =
@@ -55,9 +63,13 @@ export class GrantStore {
 
   constructor(private readonly options: SandboxOptions) {}
 
+  private now(): number {
+    return (this.options.clock ?? SYSTEM_CLOCK).now();
+  }
+
   issueCode(code: Omit<AuthorizationCode, 'expiresAt'>): string {
     const value = randomBytes(32).toString('base64url');
-    this.codes.set(value, { ...code, expiresAt: Date.now() + this.options.codeTtlMs });
+    this.codes.set(value, { ...code, expiresAt: this.now() + this.options.codeTtlMs });
     return value;
   }
 
@@ -65,7 +77,7 @@ export class GrantStore {
   takeCode(value: string): AuthorizationCode | undefined {
     const code = this.codes.get(value);
     this.codes.delete(value);
-    return code && code.expiresAt > Date.now() ? code : undefined;
+    return code && code.expiresAt > this.now() ? code : undefined;
   }
 
   createGrant(code: AuthorizationCode): Grant {
@@ -90,7 +102,7 @@ export class GrantStore {
 
   /** `scopes`, when given, must be a subset of the grant's and narrows it. */
   refresh(refreshToken: string, clientId: string, scopes?: string[]): RefreshOutcome {
-    const now = Date.now();
+    const now = this.now();
     const rotated = this.rotated.get(refreshToken);
     if (rotated) {
       const grant = this.grants.get(rotated[0]);
@@ -115,12 +127,12 @@ export class GrantStore {
   /** The grant behind a live access token, or undefined for an unknown, expired, rotated or revoked one. */
   grantForAccessToken(token: string): Grant | undefined {
     const grant = this.grantFor(this.byAccessToken, token);
-    return grant && grant.accessExpiresAt > Date.now() ? grant : undefined;
+    return grant && grant.accessExpiresAt > this.now() ? grant : undefined;
   }
 
   /** Ends the current access token now, as Airtable does when a token outlives its hour. */
   expireAccessToken(grant: Grant): void {
-    grant.accessExpiresAt = Date.now();
+    grant.accessExpiresAt = this.now();
   }
 
   /** Ends a grant as if the user removed the integration in Airtable's UI. */
@@ -134,6 +146,23 @@ export class GrantStore {
     return [...this.grants.values()];
   }
 
+  /** Grants with their live tokens, unused codes, and the tokens rotated away (so their answers stay the same). */
+  snapshot(): GrantStoreState {
+    return { grants: [...this.grants.values()], codes: [...this.codes], rotated: [...this.rotated] };
+  }
+
+  restore(state: GrantStoreState): void {
+    for (const map of [this.codes, this.grants, this.byAccessToken, this.byRefreshToken, this.rotated]) map.clear();
+    for (const grant of state.grants) {
+      this.grants.set(grant.id, grant);
+      if (grant.revoked) continue;
+      this.byAccessToken.set(grant.accessToken, grant.id);
+      this.byRefreshToken.set(grant.refreshToken, grant.id);
+    }
+    for (const [value, code] of state.codes) this.codes.set(value, code);
+    for (const [token, rotation] of state.rotated) this.rotated.set(token, rotation);
+  }
+
   private grantFor(index: Map<string, string>, token: string): Grant | undefined {
     const id = index.get(token);
     const grant = id === undefined ? undefined : this.grants.get(id);
@@ -142,7 +171,7 @@ export class GrantStore {
 
   /** Every refresh kills the previous access and refresh token at once. */
   private rotate(grant: Grant): void {
-    const now = Date.now();
+    const now = this.now();
     this.byAccessToken.delete(grant.accessToken);
     this.byRefreshToken.delete(grant.refreshToken);
     grant.accessToken = newToken('access', grant.id);

@@ -1,5 +1,6 @@
 import { unprocessable } from './sandbox-api-error';
 import { freshId } from './sandbox-random';
+import { SYSTEM_CLOCK, type SandboxClock } from './sandbox.options';
 
 /** The result of a list request, fixed when its first page was asked for; later pages read from it. */
 export interface ListIteration {
@@ -24,9 +25,10 @@ export class ListIterations {
   constructor(
     private readonly ttlMs: number,
     private readonly max: number,
+    private readonly clock: SandboxClock = SYSTEM_CLOCK,
   ) {}
 
-  start(tableId: string, recordIds: readonly string[], now = Date.now()): ListIteration {
+  start(tableId: string, recordIds: readonly string[], now = this.clock.now()): ListIteration {
     this.dropExpired(now);
     while (this.live.size >= this.max) this.live.delete(this.live.keys().next().value!);
     const iteration = { id: freshId('itr'), tableId, recordIds, cursors: new Map<string, number>(), expiresAt: now + this.ttlMs };
@@ -45,7 +47,7 @@ export class ListIterations {
    * Where a page continues. A well-formed offset whose iteration is gone (expired, dropped, or never
    * issued) is LIST_RECORDS_ITERATOR_NOT_AVAILABLE; any other offset is INVALID_OFFSET_VALUE.
    */
-  resume(offset: string, tableId: string, now = Date.now()): { iteration: ListIteration; position: number } {
+  resume(offset: string, tableId: string, now = this.clock.now()): { iteration: ListIteration; position: number } {
     const match = OFFSET.exec(offset);
     if (!match) throw invalidOffset(offset);
     const iteration = this.live.get(match[1]);

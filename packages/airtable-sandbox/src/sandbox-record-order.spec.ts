@@ -1,6 +1,6 @@
 import type { SandboxField } from './sandbox-data';
 import { sortRecords } from './sandbox-record-order';
-import type { CellValue, SandboxRecord } from './sandbox-record-store';
+import type { CellValue, SandboxRecord } from './sandbox-record-types';
 
 const stage: SandboxField = {
   id: 'fldS',

@@ -1,6 +1,6 @@
 import type { LinkedText } from './sandbox-cell-text';
 import type { SandboxCollaborator, SandboxField } from './sandbox-data';
-import type { CellValue, SandboxRecord } from './sandbox-record-store';
+import type { CellValue, SandboxRecord } from './sandbox-record-types';
 
 export interface FieldSort {
   field: SandboxField;

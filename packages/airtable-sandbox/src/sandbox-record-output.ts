@@ -1,7 +1,8 @@
 import { CellText, type LinkedText } from './sandbox-cell-text';
 import type { SandboxBase, SandboxField, SandboxTable } from './sandbox-data';
 import type { CellOptions } from './sandbox-list-query';
-import type { CellValue, SandboxRecord, SandboxRecordStore } from './sandbox-record-store';
+import type { SandboxRecordStore } from './sandbox-record-store';
+import type { CellValue, SandboxRecord } from './sandbox-record-types';
 
 export interface RecordJson {
   id: string;

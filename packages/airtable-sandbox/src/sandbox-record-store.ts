@@ -1,16 +1,7 @@
-import type { SandboxBase, SandboxCollaborator, SandboxTable } from './sandbox-data';
+import type { SandboxBase, SandboxTable } from './sandbox-data';
 import { freshId } from './sandbox-random';
+import type { CellValue, SandboxRecord } from './sandbox-record-types';
 import { seedRecords } from './sandbox-seed';
-
-/** A non-empty cell in Airtable's JSON cell format (an empty cell is no key at all). */
-export type CellValue = string | number | boolean | string[] | SandboxCollaborator;
-
-/** A record as stored: fields keyed by field name, as Airtable's formulas and default answers see them. */
-export interface SandboxRecord {
-  readonly id: string;
-  readonly createdTime: string;
-  readonly fields: Readonly<Record<string, CellValue>>;
-}
 
 /**
  * Every table's records, indexed by id, in creation order (Airtable's order when no view or sort says
@@ -67,6 +58,17 @@ export class SandboxRecordStore {
 
   delete(tableId: string, recordId: string): boolean {
     return this.table(tableId).delete(recordId);
+  }
+
+  /** Every table's records in creation order, by table id, e.g. to save them. */
+  contents(): Record<string, SandboxRecord[]> {
+    return Object.fromEntries([...this.tables].map(([tableId, records]) => [tableId, [...records.values()]]));
+  }
+
+  /** Replaces every table and its records, e.g. with a seed file's or a saved state's. */
+  load(contents: Readonly<Record<string, readonly SandboxRecord[]>>): void {
+    this.tables.clear();
+    for (const [tableId, records] of Object.entries(contents)) this.tables.set(tableId, new Map(records.map((r) => [r.id, r])));
   }
 
   private table(tableId: string): Map<string, SandboxRecord> {

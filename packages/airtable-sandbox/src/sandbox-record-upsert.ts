@@ -1,6 +1,6 @@
 import { invalidRequest, unknownField, unprocessable } from './sandbox-api-error';
 import { findField, type SandboxField, type SandboxTable } from './sandbox-data';
-import type { CellValue, SandboxRecord } from './sandbox-record-store';
+import type { CellValue, SandboxRecord } from './sandbox-record-types';
 import type { Body } from './sandbox-write-body';
 
 const MAX_MERGE_FIELDS = 3;

@@ -1,5 +1,5 @@
 import { SANDBOX_COLLABORATORS, type SandboxTable } from './sandbox-data';
-import type { CellValue, SandboxRecord } from './sandbox-record-store';
+import type { CellValue, SandboxRecord } from './sandbox-record-types';
 import { type Random, seededRandom, seedOf } from './sandbox-random';
 
 export interface SeedContext {

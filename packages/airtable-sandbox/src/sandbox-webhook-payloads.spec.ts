@@ -108,7 +108,8 @@ describe('webhook payloads', () => {
     builder.destroyed(companies, company);
     builder.changed(contacts, contact, store.replace(contacts.id, contact.id, { Name: 'Linked' }));
     const transaction = builder.build()!;
-    const changed = payload(spec({}, { includePreviousCellValues: true }), transaction)!.changedTablesById[contacts.id].changedRecordsById![contact.id];
+    const changed = payload(spec({}, { includePreviousCellValues: true }), transaction)!
+      .changedTablesById[contacts.id].changedRecordsById![contact.id];
     expect(changed).toEqual({
       current: { cellValuesByFieldId: { [COMPANY]: null } },
       previous: { cellValuesByFieldId: { [COMPANY]: [{ id: company.id, name: 'Gone Inc.' }] } },

@@ -1,7 +1,8 @@
 import type { LinkedText } from './sandbox-cell-text';
 import type { SandboxField, SandboxTable, SandboxUser } from './sandbox-data';
 import { linkedText } from './sandbox-record-output';
-import type { CellValue, SandboxRecord, SandboxRecordStore } from './sandbox-record-store';
+import type { SandboxRecordStore } from './sandbox-record-store';
+import type { CellValue, SandboxRecord } from './sandbox-record-types';
 import type { ChangeType, WebhookIncludes, WebhookSpecification } from './sandbox-webhook-spec';
 import type { RecordChange, TableChanges, WriteTransaction } from './sandbox-write-transaction';
 

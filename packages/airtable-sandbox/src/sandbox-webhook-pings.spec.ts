@@ -27,7 +27,11 @@ describe('webhook pings', () => {
   function pinger(target: PingTarget | null = TARGET) {
     const sender = scriptedSender();
     const results: NotificationResult[] = [];
-    const pings = new WebhookPinger({ retryDelaysMs: [0, 0], timeoutMs: 1_000 }, { target: () => target ?? undefined, onResult: (_id, result) => results.push(result) }, sender.send);
+    const pings = new WebhookPinger(
+      { retryDelaysMs: [0, 0], timeoutMs: 1_000 },
+      { target: () => target ?? undefined, onResult: (_id, result) => results.push(result) },
+      sender.send,
+    );
     return { pings, results, calls: sender.calls };
   }
 
@@ -82,7 +86,11 @@ describe('webhook pings', () => {
     const results: NotificationResult[] = [];
     const silent = (_url: string, _body: string, _headers: Record<string, string>, signal: AbortSignal) =>
       new Promise<number>((_answer, fail) => signal.addEventListener('abort', () => fail(signal.reason)));
-    const pings = new WebhookPinger({ retryDelaysMs: [], timeoutMs: 20 }, { target: () => TARGET, onResult: (_id, result) => results.push(result) }, silent);
+    const pings = new WebhookPinger(
+      { retryDelaysMs: [], timeoutMs: 20 },
+      { target: () => TARGET, onResult: (_id, result) => results.push(result) },
+      silent,
+    );
     pings.notify(TARGET.webhookId);
     await until(() => results.length === 1);
     expect(results[0]).toMatchObject({ success: false, error: { message: 'No answer within 20 ms' }, willBeRetried: false, retryNumber: 0 });

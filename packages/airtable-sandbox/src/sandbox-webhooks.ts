@@ -39,7 +39,7 @@ import { payloadFor, transactionLinkNames, type WebhookPayload } from './sandbox
 import { type NotificationResult, type PingSender, type SentPing, WebhookPinger } from './sandbox-webhook-pings';
 import type { WebhookInput, WebhookSpecification } from './sandbox-webhook-spec';
 import type { WriteTransaction } from './sandbox-write-transaction';
-import type { SandboxOptions } from './sandbox.options';
+import { SYSTEM_CLOCK, type SandboxOptions } from './sandbox.options';
 
 export const MAX_WEBHOOKS_PER_BASE = 10;
 export const MAX_WEBHOOKS_PER_INTEGRATION_IN_BASE = 2;
@@ -51,7 +51,7 @@ interface StoredPayload {
   payload: WebhookPayload;
 }
 
-interface Webhook {
+export interface Webhook {
   id: string;
   baseId: string;
   /** The OAuth integration that made it: the only one that sees it. */
@@ -95,7 +95,14 @@ export interface PayloadPage {
   mightHaveMore: boolean;
 }
 
-type WebhookOptions = Pick<SandboxOptions, 'webhookTtlMs' | 'payloadTtlMs' | 'pingRetryDelaysMs' | 'pingTimeoutMs'>;
+/** What a restart must keep of the webhooks, for the data file. */
+export interface WebhooksState {
+  hooks: Webhook[];
+  /** The last baseTransactionNumber of each base. */
+  transactionNumbers: Array<[string, number]>;
+}
+
+type WebhookOptions = Pick<SandboxOptions, 'webhookTtlMs' | 'payloadTtlMs' | 'pingRetryDelaysMs' | 'pingTimeoutMs' | 'clock'>;
 
 /**
  * The webhooks of every base. Write transactions come in through `record`; the HTTP routes
@@ -116,7 +123,7 @@ export class SandboxWebhooks {
     this.pinger = new WebhookPinger(pingOptions, { target: (id) => this.pingTarget(id), onResult: (id, result) => this.noted(id, result) }, send);
   }
 
-  create(baseId: string, clientId: string, input: WebhookInput, now = Date.now()): { id: string; macSecretBase64: string; expirationTime: string } {
+  create(baseId: string, clientId: string, input: WebhookInput, now = this.now()): { id: string; macSecretBase64: string; expirationTime: string } {
     const inBase = [...this.hooks.values()].filter((hook) => hook.baseId === baseId);
     if (inBase.filter((hook) => hook.clientId === clientId).length >= MAX_WEBHOOKS_PER_INTEGRATION_IN_BASE) {
       throw unprocessable(
@@ -146,7 +153,7 @@ export class SandboxWebhooks {
     return { id, macSecretBase64: hook.macSecretBase64, expirationTime: iso(hook.expiresAt) };
   }
 
-  list(baseId: string, clientId: string, now = Date.now()): WebhookJson[] {
+  list(baseId: string, clientId: string, now = this.now()): WebhookJson[] {
     return [...this.hooks.values()].filter((hook) => hook.baseId === baseId && hook.clientId === clientId).map((hook) => this.json(hook, now));
   }
 
@@ -156,7 +163,7 @@ export class SandboxWebhooks {
     this.pinger.forget(webhookId);
   }
 
-  refresh(baseId: string, clientId: string, webhookId: string, now = Date.now()): { expirationTime: string } {
+  refresh(baseId: string, clientId: string, webhookId: string, now = this.now()): { expirationTime: string } {
     const hook = this.own(baseId, clientId, webhookId);
     if (!enabled(hook, now)) throw unprocessable('CANNOT_REFRESH_DISABLED_WEBHOOK', 'The webhook has expired and is disabled; create a new one.');
     hook.expiresAt = now + this.options.webhookTtlMs;
@@ -164,7 +171,7 @@ export class SandboxWebhooks {
   }
 
   /** Payloads from `cursor` on; reading them keeps an enabled webhook alive, as in Airtable. */
-  payloads(baseId: string, clientId: string, webhookId: string, cursor: number, limit: number, now = Date.now()): PayloadPage {
+  payloads(baseId: string, clientId: string, webhookId: string, cursor: number, limit: number, now = this.now()): PayloadPage {
     const hook = this.own(baseId, clientId, webhookId);
     if (cursor > hook.cursorForNextPayload) {
       throw unprocessable('INVALID_REQUEST_UNKNOWN', `cursor ${cursor} is past the next payload's cursor (${hook.cursorForNextPayload}).`);
@@ -182,7 +189,7 @@ export class SandboxWebhooks {
   }
 
   /** A successful write: one payload for each enabled webhook of its base that watches any of its changes. */
-  record(transaction: WriteTransaction, now = Date.now()): void {
+  record(transaction: WriteTransaction, now = this.now()): void {
     const baseId = transaction.base.id;
     const baseTransactionNumber = (this.transactionNumbers.get(baseId) ?? 0) + 1;
     this.transactionNumbers.set(baseId, baseTransactionNumber);
@@ -203,7 +210,7 @@ export class SandboxWebhooks {
   }
 
   /** Test control: every webhook of every base and integration, with its state. */
-  all(now = Date.now()): WebhookState[] {
+  all(now = this.now()): WebhookState[] {
     return [...this.hooks.values()].map((hook) => ({
       ...this.json(hook, now),
       baseId: hook.baseId,
@@ -215,7 +222,7 @@ export class SandboxWebhooks {
   }
 
   /** Test control: the webhook expires now, as if its 7 days had passed. */
-  expire(webhookId: string, now = Date.now()): void {
+  expire(webhookId: string, now = this.now()): void {
     const hook = this.hooks.get(webhookId);
     if (!hook) throw new Error(`The sandbox has no webhook ${webhookId}`);
     hook.expiresAt = Math.min(hook.expiresAt, now);
@@ -230,6 +237,21 @@ export class SandboxWebhooks {
   /** Stops every ping and retry, so nothing keeps running after the sandbox closes. */
   close(): void {
     this.pinger.close();
+  }
+
+  /** Every webhook with its payloads, cursor and MAC secret, and each base's transaction count. */
+  snapshot(): WebhooksState {
+    return { hooks: [...this.hooks.values()], transactionNumbers: [...this.transactionNumbers] };
+  }
+
+  /** A ping that was to be retried when the state was saved is sent again. */
+  restore(state: WebhooksState): void {
+    for (const id of this.hooks.keys()) this.pinger.forget(id);
+    this.hooks.clear();
+    this.transactionNumbers.clear();
+    for (const hook of state.hooks) this.hooks.set(hook.id, hook);
+    for (const [baseId, count] of state.transactionNumbers) this.transactionNumbers.set(baseId, count);
+    for (const hook of state.hooks) if (hook.lastNotificationResult?.willBeRetried) this.pinger.notify(hook.id);
   }
 
   private own(baseId: string, clientId: string, webhookId: string): Webhook {
@@ -255,7 +277,7 @@ export class SandboxWebhooks {
 
   private pingTarget(webhookId: string) {
     const hook = this.hooks.get(webhookId);
-    if (!hook || hook.notificationUrl === null || !enabled(hook, Date.now())) return undefined;
+    if (!hook || hook.notificationUrl === null || !enabled(hook, this.now())) return undefined;
     return { baseId: hook.baseId, webhookId, notificationUrl: hook.notificationUrl, macSecretBase64: hook.macSecretBase64 };
   }
 
@@ -264,6 +286,10 @@ export class SandboxWebhooks {
     if (!hook) return;
     hook.lastNotificationResult = result;
     if (result.success) hook.lastSuccessfulNotificationTime = result.completionTimestamp;
+  }
+
+  private now(): number {
+    return (this.options.clock ?? SYSTEM_CLOCK).now();
   }
 
   /** Airtable keeps payloads for a while (7 days), not forever. */

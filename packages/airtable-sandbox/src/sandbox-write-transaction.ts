@@ -1,5 +1,5 @@
 import type { SandboxBase, SandboxTable } from './sandbox-data';
-import type { SandboxRecord } from './sandbox-record-store';
+import type { SandboxRecord } from './sandbox-record-types';
 
 /** A record a write changed: as it was, as it is, and the fields whose cells differ. */
 export interface RecordChange {

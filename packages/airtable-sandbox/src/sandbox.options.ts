@@ -1,3 +1,5 @@
+import type { SandboxSeed } from './sandbox-seed-types';
+
 export interface SandboxClient {
   clientId: string;
   /** Set: a confidential client that must use HTTP Basic; unset: a public client that must not. */
@@ -6,6 +8,14 @@ export interface SandboxClient {
   /** Scopes enabled for this integration; a request for any other is invalid_scope. */
   scopes: string[];
 }
+
+/** Where every expiry in the sandbox reads the time, so a test can move it instead of waiting. */
+export interface SandboxClock {
+  /** Epoch milliseconds. */
+  now(): number;
+}
+
+export const SYSTEM_CLOCK: SandboxClock = { now: () => Date.now() };
 
 export interface SandboxOptions {
   port: number;
@@ -37,6 +47,12 @@ export interface SandboxOptions {
   pingRetryDelaysMs: number[];
   /** A ping without an answer in this time has failed. */
   pingTimeoutMs: number;
+  /** Codes, consents, tokens, list offsets, webhooks and the rate limit read it; the system clock by default. */
+  clock?: SandboxClock;
+  /** Bases, tables and records served instead of the demo data (`tableSizes` then cannot be set); see `SandboxSeed`. */
+  seed?: SandboxSeed;
+  /** A JSON file holding the sandbox's state across restarts: loaded at start when it exists, saved after changes and on close. */
+  dataFile?: string;
 }
 
 /** Contacts is large enough to page through; the other tables are small. */
@@ -91,6 +107,7 @@ export function sandboxOptions(overrides: Partial<SandboxOptions> = {}): Sandbox
     pingTimeoutMs: 10_000,
     ...overrides,
     tableSizes: { ...DEFAULT_TABLE_SIZES, ...overrides.tableSizes },
+    clock: overrides.clock ?? SYSTEM_CLOCK,
   };
 }
 
@@ -114,11 +131,15 @@ export function sandboxLifetimes(env: Readonly<Record<string, string | undefined
 /** SANDBOX_TABLE_SIZES=Contacts=50000,Deals=10: seeded records per table, by table name. */
 export function sandboxTableSizes(env: Readonly<Record<string, string | undefined>>): Partial<SandboxOptions> {
   const raw = env.SANDBOX_TABLE_SIZES?.trim();
-  if (!raw) return {};
+  return raw ? { tableSizes: parseTableSizes(raw, 'SANDBOX_TABLE_SIZES') } : {};
+}
+
+/** `Contacts=50000,Deals=10`; an error names `source`, where the text came from. */
+export function parseTableSizes(raw: string, source: string): Record<string, number> {
   const entries = raw.split(',').map((entry) => {
     const match = /^\s*([^=]+?)\s*=\s*(\d{1,9})\s*$/.exec(entry);
-    if (!match) throw new Error(`SANDBOX_TABLE_SIZES: "${entry}" is not Table name=count`);
+    if (!match) throw new Error(`${source}: "${entry}" is not Table name=count`);
     return [match[1], Number(match[2])] as const;
   });
-  return { tableSizes: Object.fromEntries(entries) };
+  return Object.fromEntries(entries);
 }

@@ -4,20 +4,22 @@ import { SandboxAccess } from './sandbox-access';
 import { SandboxApi } from './sandbox-api';
 import { apiError } from './sandbox-api-error';
 import { SandboxAuthorizeEndpoint } from './sandbox-authorize';
-import { SANDBOX_USER, sampleBases, type SandboxBase } from './sandbox-data';
+import { sandboxContents } from './sandbox-contents';
+import { SANDBOX_USER, type SandboxBase } from './sandbox-data';
 import { GrantStore } from './sandbox-grants';
 import { json, type SandboxRequest, type SandboxResponse } from './sandbox-http';
 import { ListIterations } from './sandbox-iterations';
+import { SandboxPersistence } from './sandbox-persistence';
 import { SandboxRateLimit } from './sandbox-rate-limit';
 import { SandboxRecordReads } from './sandbox-record-reads';
-import { SandboxRecordStore } from './sandbox-record-store';
+import type { SandboxRecordStore } from './sandbox-record-store';
 import { SandboxRecordWrites } from './sandbox-record-writes';
 import { SandboxRecordsApi } from './sandbox-records';
 import { SandboxRecorder } from './sandbox-recorder';
 import { SandboxTokenEndpoint } from './sandbox-token';
 import { SandboxWebhooks } from './sandbox-webhooks';
 import { SandboxWebhooksApi } from './sandbox-webhooks-api';
-import { sandboxOptions, type SandboxOptions } from './sandbox.options';
+import { sandboxOptions, SYSTEM_CLOCK, type SandboxClock, type SandboxOptions } from './sandbox.options';
 
 /** Room for a write of 10 records with long texts. */
 const MAX_BODY_BYTES = 2 * 1024 * 1024;
@@ -34,8 +36,10 @@ const WEBHOOKS_PREFIX = '/v0/bases/';
  */
 export class AirtableSandbox {
   readonly options: SandboxOptions;
+  /** What every expiry reads: `options.clock`, e.g. a test's clock that it moves instead of waiting. */
+  readonly clock: SandboxClock;
   readonly user = SANDBOX_USER;
-  readonly bases: SandboxBase[] = sampleBases();
+  readonly bases: SandboxBase[];
   readonly grants: GrantStore;
   readonly recorder = new SandboxRecorder();
   /** Every table's records, e.g. for a test to read what a client wrote: `sandbox.records.all(tableId)`. */
@@ -47,22 +51,25 @@ export class AirtableSandbox {
   private readonly webhooksApi: SandboxWebhooksApi;
   private readonly authorizeEndpoint: SandboxAuthorizeEndpoint;
   private readonly tokenEndpoint: SandboxTokenEndpoint;
+  private readonly persistence?: SandboxPersistence;
   private server?: Server;
 
   constructor(overrides: Partial<SandboxOptions> = {}) {
     this.options = sandboxOptions(overrides);
+    this.clock = this.options.clock ?? SYSTEM_CLOCK;
+    ({ bases: this.bases, records: this.records } = sandboxContents(this.options, overrides));
     this.grants = new GrantStore(this.options);
     this.authorizeEndpoint = new SandboxAuthorizeEndpoint(this.options, this.grants, this.user, this.bases);
     this.tokenEndpoint = new SandboxTokenEndpoint(this.options, this.grants, this.recorder);
     // One limit per base for every route, as in Airtable.
     const access = new SandboxAccess(this.grants, this.bases, new SandboxRateLimit(this.options.rateLimitPerSecond, this.options.rateLimitLockoutMs));
     this.api = new SandboxApi(this.options, access, this.user, this.bases);
-    this.records = new SandboxRecordStore(this.bases, this.options.tableSizes);
-    const iterations = new ListIterations(this.options.offsetTtlMs, this.options.maxListIterations);
+    const iterations = new ListIterations(this.options.offsetTtlMs, this.options.maxListIterations, this.clock);
     this.webhooks = new SandboxWebhooks(this.options, this.user, this.records);
     const writes = new SandboxRecordWrites(this.records, (transaction) => this.webhooks.record(transaction));
     this.recordsApi = new SandboxRecordsApi(access, new SandboxRecordReads(this.records, iterations), writes);
     this.webhooksApi = new SandboxWebhooksApi(access, this.webhooks);
+    if (this.options.dataFile) this.persistence = new SandboxPersistence(this, this.options.dataFile, this.clock);
   }
 
   get url(): string {
@@ -72,6 +79,7 @@ export class AirtableSandbox {
   }
 
   async listen(): Promise<this> {
+    await this.persistence?.open();
     this.server = createServer({ maxHeaderSize: MAX_HEADER_BYTES }, (req, res) => void this.serve(req, res));
     await new Promise<void>((resolve, reject) => {
       this.server!.once('error', reject);
@@ -80,15 +88,18 @@ export class AirtableSandbox {
     return this;
   }
 
-  async close(): Promise<void> {
+  async stop(): Promise<void> {
     this.webhooks.close();
     const server = this.server;
-    if (!server) return;
-    server.closeAllConnections();
-    await new Promise<void>((resolve) => server.close(() => resolve()));
+    if (server) {
+      server.closeAllConnections();
+      await new Promise<void>((resolve) => server.close(() => resolve()));
+    }
+    await this.persistence?.close();
   }
 
   private handle(req: SandboxRequest): SandboxResponse {
+    this.persistence?.noteRequest(req);
     const tables = req.method === 'GET' ? TABLES_PATH.exec(req.path) : null;
     if (tables) return this.api.baseTables(req, tables[1]);
     switch (`${req.method} ${req.path}`) {

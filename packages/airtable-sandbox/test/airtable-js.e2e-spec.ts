@@ -27,7 +27,7 @@ describe("Airtable's JS client against the sandbox", () => {
     [contacts, , deals] = sandbox.bases.find((b) => b.id === CRM)!.tables.map((t) => t.id);
   });
   afterEach(() => expect(sandbox.recorder.statusCount(429)).toBe(0));
-  afterAll(() => sandbox.close());
+  afterAll(() => sandbox.stop());
 
   it('selects every page of a filtered, sorted selection of fields with all()', async () => {
     const before = calls(`GET /v0/${CRM}/Contacts`);

@@ -1,7 +1,8 @@
-import type { SandboxRecord } from '../src/sandbox-record-store';
+import type { SandboxRecord } from '../src/sandbox-record-types';
 import { type AirtableSandbox, startSandbox } from '../src/sandbox.server';
 import { ALL_SCOPES } from '../src/sandbox.options';
 import { sandboxAccessToken } from '../src/sandbox-access-token';
+import { TestClock } from './support/test-clock';
 
 const REDIRECT = 'http://localhost:4000/airtable-oauth';
 const CLIENTS = [{ clientId: 'records-app', redirectUris: [REDIRECT], scopes: ALL_SCOPES }];
@@ -82,7 +83,7 @@ describe('Airtable sandbox: records', () => {
     [contacts, companies, deals] = crm.tables.map((t) => t.id);
     features = sandbox.bases.find((b) => b.id === PM)!.tables[0].id;
   });
-  afterAll(() => sandbox.close());
+  afterAll(() => sandbox.stop());
 
   describe('seeded data', () => {
     it('seeds every table with the default sizes, the same records on every start', async () => {
@@ -94,7 +95,7 @@ describe('Airtable sandbox: records', () => {
         expect(again.records.all(contacts).slice(0, 50)).toEqual(stored(contacts).slice(0, 50));
         expect(again.records.all(deals)).toHaveLength(3);
       } finally {
-        await again.close();
+        await again.stop();
       }
     });
 
@@ -126,7 +127,11 @@ describe('Airtable sandbox: records', () => {
       const { records, pages } = await everyPage(`${CRM}/${contacts}`);
       expect(pages).toBe(25);
       expect(records.map((r) => r.id)).toEqual(stored(contacts).map((r) => r.id));
-      expect(records[0]).toEqual({ id: expect.stringMatching(RECORD_ID), createdTime: stored(contacts)[0].createdTime, fields: stored(contacts)[0].fields });
+      expect(records[0]).toEqual({
+        id: expect.stringMatching(RECORD_ID),
+        createdTime: stored(contacts)[0].createdTime,
+        fields: stored(contacts)[0].fields,
+      });
     });
 
     it('finds a table by its URL-encoded name as well as by its id', async () => {
@@ -205,7 +210,9 @@ describe('Airtable sandbox: records', () => {
       const name = (r: SandboxRecord) => String(r.fields.Name).toLowerCase();
       const expected = stored(contacts)
         .filter((r) => r.fields.Stage !== undefined)
-        .sort((a, b) => stages.indexOf(a.fields.Stage as string) - stages.indexOf(b.fields.Stage as string) || (name(a) < name(b) ? -1 : name(a) > name(b) ? 1 : 0));
+        .sort((a, b) =>
+          stages.indexOf(a.fields.Stage as string) - stages.indexOf(b.fields.Stage as string) ||
+          (name(a) < name(b) ? -1 : name(a) > name(b) ? 1 : 0));
       const byName = await everyPage(`${CRM}/${contacts}`, q({ view: 'By stage' }));
       expect(byName.records.map((r) => r.id)).toEqual(expected.map((r) => r.id));
       const byViewId = await api('GET', `${CRM}/${contacts}`, { query: q({ view: view.id, pageSize: 5 }) });
@@ -313,7 +320,8 @@ describe('Airtable sandbox: records', () => {
       expect(errorType(long)).toBe('INVALID_REQUEST_UNKNOWN');
       const post = await api('POST', `${CRM}/${contacts}/listRecords`, { body: { filterByFormula: formula } });
       expect(post.status).toBe(200);
-      expect(post.body.records.map((r: Listed) => r.id)).toEqual(stored(contacts).filter((r) => r.fields.Score === 100).map((r) => r.id).slice(0, 100));
+      expect(post.body.records.map((r: Listed) => r.id))
+        .toEqual(stored(contacts).filter((r) => r.fields.Score === 100).map((r) => r.id).slice(0, 100));
     });
 
     it('answers one record, keyed by id when asked, and a bare 404 NOT_FOUND for one that does not exist', async () => {
@@ -331,21 +339,24 @@ describe('Airtable sandbox: records', () => {
   describe('offsets', () => {
     let short: AirtableSandbox;
     let shortToken: string;
+    const clock = new TestClock();
     const shortApi = (method: string, path: string, init?: Call) => call(short, shortToken, method, path, init);
 
     beforeAll(async () => {
-      short = await startSandbox({ port: 0, clients: CLIENTS, rateLimitPerSecond: 100_000, offsetTtlMs: 300, maxListIterations: 2, tableSizes: { Contacts: 250 } });
+      short = await startSandbox({
+        port: 0, clients: CLIENTS, clock, rateLimitPerSecond: 100_000, offsetTtlMs: 300, maxListIterations: 2, tableSizes: { Contacts: 250 },
+      });
       shortToken = await sandboxAccessToken(short);
     });
-    afterAll(() => short.close());
+    afterAll(() => short.stop());
 
     it('keeps an offset working while it is used, then answers LIST_RECORDS_ITERATOR_NOT_AVAILABLE', async () => {
       const first = await shortApi('GET', `${CRM}/${contacts}`);
       for (let i = 0; i < 3; i++) {
-        await new Promise((resolve) => setTimeout(resolve, 200));
+        clock.advance(200);
         expect((await shortApi('GET', `${CRM}/${contacts}`, { query: `offset=${encodeURIComponent(first.body.offset)}` })).status).toBe(200);
       }
-      await new Promise((resolve) => setTimeout(resolve, 400));
+      clock.advance(400);
       const expired = await shortApi('GET', `${CRM}/${contacts}`, { query: `offset=${encodeURIComponent(first.body.offset)}` });
       expect(expired.status).toBe(422);
       expect(errorType(expired)).toBe('LIST_RECORDS_ITERATOR_NOT_AVAILABLE');
@@ -676,7 +687,7 @@ describe('Airtable sandbox: records', () => {
       limited = await startSandbox({ port: 0, clients: CLIENTS, rateLimitPerSecond: 5, rateLimitLockoutMs: 500, tableSizes: { Contacts: 20 } });
       limitedToken = await sandboxAccessToken(limited);
     });
-    afterAll(() => limited.close());
+    afterAll(() => limited.stop());
 
     it('allows 5 requests a second per base over records and schema routes alike, then locks the base out', async () => {
       const get = (path: string, init: Call = {}) => call(limited, limitedToken, 'GET', path, init);

@@ -4,6 +4,7 @@ import type { AddressInfo } from 'node:net';
 import { type AirtableSandbox, startSandbox } from '../src/sandbox.server';
 import { ALL_SCOPES, type SandboxOptions } from '../src/sandbox.options';
 import { sandboxAccessToken } from '../src/sandbox-access-token';
+import { TestClock } from './support/test-clock';
 
 const REDIRECT = 'http://localhost:4000/airtable-oauth';
 const APP = 'hooks-app';
@@ -79,16 +80,21 @@ describe('Airtable sandbox: webhooks', () => {
   const listed = async (id: string) => (await api('GET', `bases/${CRM}/webhooks`)).body.webhooks.find((w: { id: string }) => w.id === id);
 
   async function start(options: Partial<SandboxOptions> = {}): Promise<AirtableSandbox> {
-    return startSandbox({ port: 0, clients: CLIENTS, rateLimitPerSecond: 100_000, tableSizes: { Contacts: 20 }, pingRetryDelaysMs: [20, 20, 20], pingTimeoutMs: 2_000, ...options });
+    return startSandbox({
+      port: 0, clients: CLIENTS, rateLimitPerSecond: 100_000, tableSizes: { Contacts: 20 },
+      pingRetryDelaysMs: [20, 20, 20], pingTimeoutMs: 2_000, ...options,
+    });
   }
 
+  const clock = new TestClock();
+
   beforeAll(async () => {
-    sandbox = await start();
+    sandbox = await start({ clock });
     token = await sandboxAccessToken(sandbox, { clientId: APP, scopes: HOOK_SCOPES });
     otherToken = await sandboxAccessToken(sandbox, { clientId: OTHER_APP, scopes: HOOK_SCOPES });
     [contacts, companies] = sandbox.bases.find((b) => b.id === CRM)!.tables.map((t) => t.id);
   });
-  afterAll(() => sandbox.close());
+  afterAll(() => sandbox.stop());
   afterEach(async () => {
     sandbox.webhooks.pausePings(false);
     for (const hook of sandbox.webhooks.all()) {
@@ -101,7 +107,9 @@ describe('Airtable sandbox: webhooks', () => {
     it('creates, lists only to its own integration, and deletes', async () => {
       const created = await create({ notificationUrl: 'https://hooks.example.com/airtable', specification: TABLE_DATA });
       expect(created.status).toBe(200);
-      expect(created.body).toEqual({ id: expect.stringMatching(WEBHOOK_ID), macSecretBase64: expect.any(String), expirationTime: expect.any(String) });
+      expect(created.body).toEqual({
+        id: expect.stringMatching(WEBHOOK_ID), macSecretBase64: expect.any(String), expirationTime: expect.any(String),
+      });
       expect(Buffer.from(created.body.macSecretBase64, 'base64')).toHaveLength(32);
       const days = (Date.parse(created.body.expirationTime) - Date.now()) / 86_400_000;
       expect(days).toBeGreaterThan(6.99);
@@ -129,7 +137,9 @@ describe('Airtable sandbox: webhooks', () => {
       expect(JSON.stringify(list.body)).not.toContain(created.body.macSecretBase64);
       expect((await call(sandbox, otherToken, 'GET', `bases/${CRM}/webhooks`)).body).toEqual({ webhooks: [] });
       expect(sandbox.webhooks.all()).toEqual([
-        expect.objectContaining({ id: created.body.id, baseId: CRM, clientId: APP, enabled: true, payloadCount: 0, expirationTime: created.body.expirationTime }),
+        expect.objectContaining({
+          id: created.body.id, baseId: CRM, clientId: APP, enabled: true, payloadCount: 0, expirationTime: created.body.expirationTime,
+        }),
       ]);
 
       const foreign = await call(sandbox, otherToken, 'DELETE', `bases/${CRM}/webhooks/${created.body.id}`);
@@ -143,7 +153,7 @@ describe('Airtable sandbox: webhooks', () => {
     it('refreshes an enabled webhook to a later expiry', async () => {
       const created = await create({ specification: TABLE_DATA });
       const before = Date.parse(created.body.expirationTime);
-      await until(() => Date.now() > before - sandbox.options.webhookTtlMs + 5, 'the clock to move');
+      clock.advance(5);
       const refreshed = await api('POST', `bases/${CRM}/webhooks/${created.body.id}/refresh`);
       expect(refreshed.status).toBe(200);
       expect(Object.keys(refreshed.body)).toEqual(['expirationTime']);
@@ -157,7 +167,7 @@ describe('Airtable sandbox: webhooks', () => {
     it('extends the expiry when payloads are listed', async () => {
       const created = await create({ specification: TABLE_DATA });
       const before = Date.parse(created.body.expirationTime);
-      await until(() => Date.now() > before - sandbox.options.webhookTtlMs + 5, 'the clock to move');
+      clock.advance(5);
       expect((await payloads(created.body.id)).status).toBe(200);
       expect(Date.parse((await listed(created.body.id)).expirationTime)).toBeGreaterThan(before);
     });
@@ -235,7 +245,7 @@ describe('Airtable sandbox: webhooks', () => {
         expect((await call(limited, lockedOut, 'GET', `bases/${CRM}/webhooks`)).status).toBe(429);
         expect((await call(limited, limitedToken, 'GET', `bases/${PM}/webhooks`)).status).toBe(200);
       } finally {
-        await limited.close();
+        await limited.stop();
       }
     });
 
@@ -293,7 +303,8 @@ describe('Airtable sandbox: webhooks', () => {
 
       const rest = await payloads(hook.id, 'cursor=3');
       expect(rest.body).toMatchObject({ cursor: 4, mightHaveMore: false });
-      expect(rest.body.payloads.map((p: { changedTablesById: object }) => p.changedTablesById)).toEqual([{ [contacts]: { destroyedRecordIds: [bob.id] } }]);
+      expect(rest.body.payloads.map((p: { changedTablesById: object }) => p.changedTablesById))
+        .toEqual([{ [contacts]: { destroyedRecordIds: [bob.id] } }]);
       expect(await payloads(hook.id, 'cursor=4&limit=50')).toEqual({ status: 200, body: { payloads: [], cursor: 4, mightHaveMore: false } });
       expect((await payloads(hook.id, 'cursor=1&limit=1')).body).toMatchObject({ cursor: 2, mightHaveMore: true });
       expect((await listed(hook.id)).cursorForNextPayload).toBe(4);
@@ -349,7 +360,9 @@ describe('Airtable sandbox: webhooks', () => {
         expect(JSON.parse(ping.body.toString('utf8'))).toEqual({ base: { id: CRM }, webhook: { id: hook.id }, timestamp: expect.any(String) });
         await until(async () => (await listed(hook.id)).lastNotificationResult !== null, 'the notification result');
         const state = await listed(hook.id);
-        expect(state.lastNotificationResult).toEqual({ success: true, completionTimestamp: expect.any(String), durationMs: expect.any(Number), retryNumber: 0 });
+        expect(state.lastNotificationResult).toEqual({
+          success: true, completionTimestamp: expect.any(String), durationMs: expect.any(Number), retryNumber: 0,
+        });
         expect(state.lastSuccessfulNotificationTime).toBe(state.lastNotificationResult.completionTimestamp);
         expect((await payloads(hook.id)).body.payloads).toHaveLength(1);
       } finally {
@@ -396,14 +409,17 @@ describe('Airtable sandbox: webhooks', () => {
 
   describe('expiry', () => {
     it('disables an expired webhook: no payloads, no pings, no refresh, still listed until deleted', async () => {
-      const short = await start({ webhookTtlMs: 400 });
+      const shortClock = new TestClock();
+      const short = await start({ webhookTtlMs: 400, clock: shortClock });
       const receiver = await pingReceiver();
       try {
         const shortToken = await sandboxAccessToken(short, { clientId: APP, scopes: HOOK_SCOPES });
         const hook = (await call(short, shortToken, 'POST', `bases/${CRM}/webhooks`, { notificationUrl: receiver.url, specification: TABLE_DATA })).body;
         const state = async () => (await call(short, shortToken, 'GET', `bases/${CRM}/webhooks`)).body.webhooks[0];
-        await until(async () => (await state()).isHookEnabled === false, 'the webhook to expire');
-        expect(await state()).toMatchObject({ id: hook.id, isHookEnabled: false, areNotificationsEnabled: false, expirationTime: hook.expirationTime });
+        shortClock.advance(400);
+        expect(await state()).toMatchObject({
+          id: hook.id, isHookEnabled: false, areNotificationsEnabled: false, expirationTime: hook.expirationTime,
+        });
         expect((await call(short, shortToken, 'POST', `${CRM}/${contacts}`, { fields: { Name: 'Unseen' } })).status).toBe(200);
         expect((await call(short, shortToken, 'GET', `bases/${CRM}/webhooks/${hook.id}/payloads`)).body).toEqual({ payloads: [], cursor: 1, mightHaveMore: false });
         const refresh = await call(short, shortToken, 'POST', `bases/${CRM}/webhooks/${hook.id}/refresh`);
@@ -414,7 +430,7 @@ describe('Airtable sandbox: webhooks', () => {
         expect((await call(short, shortToken, 'DELETE', `bases/${CRM}/webhooks/${hook.id}`)).status).toBe(200);
       } finally {
         await receiver.close();
-        await short.close();
+        await short.stop();
       }
     });
 

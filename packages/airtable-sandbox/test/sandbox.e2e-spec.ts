@@ -1,6 +1,7 @@
 import { createHash } from 'node:crypto';
 import { type AirtableSandbox, startSandbox } from '../src/sandbox.server';
 import { ALL_SCOPES } from '../src/sandbox.options';
+import { TestClock } from './support/test-clock';
 
 const REDIRECT = 'http://localhost:4000/airtable-oauth';
 const VERIFIER = 'v'.repeat(43);
@@ -20,6 +21,7 @@ function challenge(verifier: string): string {
 
 describe('Airtable sandbox', () => {
   let sandbox: AirtableSandbox;
+  const clock = new TestClock();
 
   beforeAll(async () => {
     sandbox = await startSandbox({
@@ -28,6 +30,7 @@ describe('Airtable sandbox', () => {
         { clientId: 'public-app', redirectUris: [REDIRECT], scopes: ALL_SCOPES },
         { clientId: 'secret-app', clientSecret: 's3cret', redirectUris: [REDIRECT], scopes: ['data.records:read', 'schema.bases:read'] },
       ],
+      clock,
       codeTtlMs: 300,
       refreshGraceMs: 300,
       basesPageSize: 2,
@@ -35,7 +38,7 @@ describe('Airtable sandbox', () => {
       rateLimitLockoutMs: 300,
     });
   });
-  afterAll(() => sandbox.close());
+  afterAll(() => sandbox.stop());
 
   function authorizeUrl(params: Record<string, string | null> = {}, extra = ''): string {
     const query = new URLSearchParams();
@@ -198,7 +201,7 @@ describe('Airtable sandbox', () => {
 
     it('refuses an expired code', async () => {
       const code = await newCode();
-      await new Promise((resolve) => setTimeout(resolve, 400));
+      clock.advance(400);
       expect((await exchange(code)).body.error).toBe('invalid_grant');
     });
 
@@ -296,7 +299,7 @@ describe('Airtable sandbox', () => {
         const first = await tokens();
         expect((await refresh(first.refresh_token)).status).toBe(200);
         expect((await refresh(first.refresh_token)).status).toBe(409);
-        await new Promise((resolve) => setTimeout(resolve, 400));
+        clock.advance(400);
         const late = await refresh(first.refresh_token);
         expect(late.status).toBe(400);
         expect(late.body.error).toBe('invalid_grant');

@@ -1,4 +1,5 @@
 import { Keyv, type DeserializedData, type KeyvStoreAdapter, type StoredData } from 'keyv';
+import { Clock, SystemClock } from '../../common/clock';
 
 type Data = DeserializedData<unknown>;
 
@@ -41,6 +42,7 @@ export class ExpiringMapStore implements KeyvStoreAdapter {
   constructor(
     ttlMs: number,
     private readonly maxEntries: number,
+    private readonly clock: Clock = new SystemClock(),
   ) {
     // Sweep often enough that entries outlive their TTL by at most ~10% (bounded to 1-60 s).
     const every = Math.min(60_000, Math.max(1_000, Math.floor(ttlMs / 10)));
@@ -55,24 +57,26 @@ export class ExpiringMapStore implements KeyvStoreAdapter {
     const packed = this.entries.get(key);
     if (packed === undefined) return undefined;
     const data = unpack(packed);
-    if (typeof data.expires === 'number' && data.expires <= Date.now()) {
+    if (typeof data.expires === 'number' && data.expires <= this.clock.now()) {
       this.entries.delete(key);
       return undefined;
     }
-    return data as StoredData<Value>;
+    // Keyv would judge the expiry again by the system clock: this store has judged it by its own.
+    return { value: data.value } as StoredData<Value>;
   }
 
-  async set(key: string, data: Data): Promise<void> {
+  /** Keyv stamps `expires` by the system clock; the expiry kept is `ttl` from this store's clock. */
+  async set(key: string, data: Data, ttl?: number): Promise<void> {
     // A rewrite moves the key to the back, where its new expiry belongs.
     this.entries.delete(key);
     if (this.entries.size >= this.maxEntries) this.entries.delete(this.entries.keys().next().value!);
-    this.entries.set(key, pack(data));
+    this.entries.set(key, pack({ value: data.value, expires: typeof ttl === 'number' ? this.clock.now() + ttl : undefined }));
   }
 
   async delete(key: string): Promise<boolean> {
     const packed = this.entries.get(key);
     this.entries.delete(key);
-    return packed !== undefined && expiresAt(packed) > Date.now();
+    return packed !== undefined && expiresAt(packed) > this.clock.now();
   }
 
   async clear(): Promise<void> {
@@ -84,7 +88,7 @@ export class ExpiringMapStore implements KeyvStoreAdapter {
   }
 
   private sweep(): void {
-    const now = Date.now();
+    const now = this.clock.now();
     for (const [key, packed] of this.entries) {
       if (expiresAt(packed) > now) break;
       this.entries.delete(key);
@@ -93,8 +97,8 @@ export class ExpiringMapStore implements KeyvStoreAdapter {
 }
 
 /** A Keyv namespace in memory: one TTL, swept and capped, values kept as objects (no JSON round trip). */
-export function memoryKeyv(namespace: string, ttlMs: number, maxEntries: number): Keyv {
-  const keyv = new Keyv({ store: new ExpiringMapStore(ttlMs, maxEntries), ttl: ttlMs, namespace });
+export function memoryKeyv(namespace: string, ttlMs: number, maxEntries: number, clock?: Clock): Keyv {
+  const keyv = new Keyv({ store: new ExpiringMapStore(ttlMs, maxEntries, clock), ttl: ttlMs, namespace });
   keyv.serialize = undefined;
   keyv.deserialize = undefined;
   return keyv;

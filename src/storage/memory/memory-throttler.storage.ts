@@ -1,4 +1,5 @@
 import type { ThrottlerStorage } from '@nestjs/throttler';
+import { Clock, SystemClock } from '../../common/clock';
 
 interface Window {
   hits: number;
@@ -13,13 +14,13 @@ interface Window {
  */
 export class MemoryThrottlerStorage implements ThrottlerStorage {
   private readonly windows = new Map<string, Window>();
-  constructor() {
+  constructor(private readonly clock: Clock = new SystemClock()) {
     setInterval(() => this.sweep(), 60_000).unref();
   }
 
   async increment(key: string, ttl: number, limit: number, blockDuration: number, throttlerName: string) {
     const id = `${throttlerName}:${key}`;
-    const now = Date.now();
+    const now = this.clock.now();
     let window = this.windows.get(id);
     if (!window || (window.resetAt <= now && window.blockedUntil <= now)) {
       window = { hits: 0, resetAt: now + ttl, blockedUntil: 0 };
@@ -36,7 +37,7 @@ export class MemoryThrottlerStorage implements ThrottlerStorage {
   }
 
   private sweep(): void {
-    const now = Date.now();
+    const now = this.clock.now();
     for (const [id, window] of this.windows) if (window.resetAt <= now && window.blockedUntil <= now) this.windows.delete(id);
   }
 }

@@ -29,5 +29,7 @@ class BoundedKeyvRedis extends KeyvRedis<unknown> {
 export function redisKeyv(redis: RedisService, namespace: string, ttlMs: number, timeoutMs: number): Keyv {
   // Keyv hands its namespace to the store (its default "keyv" would replace the store's own), and the
   // store alone prefixes keys: "<prefix><namespace>::<key>".
-  return new Keyv({ store: new BoundedKeyvRedis(redis, timeoutMs), namespace: redis.key(namespace), useKeyPrefix: false, ttl: ttlMs, throwOnErrors: true });
+  return new Keyv({
+    store: new BoundedKeyvRedis(redis, timeoutMs), namespace: redis.key(namespace), useKeyPrefix: false, ttl: ttlMs, throwOnErrors: true,
+  });
 }

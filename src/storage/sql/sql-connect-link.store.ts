@@ -20,7 +20,10 @@ export class SqlConnectLinkStore extends ConnectLinkStore {
   async create(link: ConnectLink, ttlMs: number): Promise<{ token: string; expiresAt: number }> {
     const token = randomToken();
     const now = this.clock.now();
-    const row = { token_hash: hash(token), end_user_id: link.endUserId, return_url: link.returnUrl ?? null, created_at: now, expires_at: now + ttlMs, used_at: null, connection_id: null };
+    const row = {
+      token_hash: hash(token), end_user_id: link.endUserId, return_url: link.returnUrl ?? null,
+      created_at: now, expires_at: now + ttlMs, used_at: null, connection_id: null,
+    };
     await withinTime(this.db.insertInto('connect_links').values(row).execute(), this.timeoutMs);
     return { token, expiresAt: row.expires_at };
   }

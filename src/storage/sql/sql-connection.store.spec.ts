@@ -194,7 +194,8 @@ describe.each(SQL_DIALECTS)('SqlConnectionStore on %s', (_dialect, provision) =>
     expect(await db.selectFrom('webhooks').selectAll().where('connection_id', '=', connection.id).execute()).toEqual([]);
     const teardowns = await db.selectFrom('webhook_teardowns').selectAll().where('connection_id', '=', connection.id).orderBy('base_id').execute();
     expect(teardowns).toEqual(
-      created.map((webhook) => expect.objectContaining({ webhook_id: webhook.id, airtable_id: webhook.airtableId, base_id: webhook.baseId, tokens: sealed, attempts: 0 })),
+      created.map((webhook) =>
+        expect.objectContaining({ webhook_id: webhook.id, airtable_id: webhook.airtableId, base_id: webhook.baseId, tokens: sealed, attempts: 0 })),
     );
     expect(JSON.stringify(teardowns)).not.toContain(connection.tokens!.refreshToken);
     expect(await webhooks.dueTeardowns(10)).toEqual([connection.id]);

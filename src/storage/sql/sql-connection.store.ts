@@ -3,9 +3,8 @@ import { AppError, ErrorCode } from '../../common/app-error';
 import { type Connection, type ConnectionEffects, ConnectionStore, type StoredConnection } from '../../connections/connection.store';
 import { sealTokens } from '../../connections/sealed-tokens';
 import type { TokenCipher } from '../../connections/token-cipher';
-import type { ConnectionsTable, SqlSchema } from './sql-database';
 import { withinTime } from '../store-unavailable';
-import { DEFAULT_SQL_TIMEOUT_MS, type SqlStoreOptions } from './sql-database';
+import { type ConnectionsTable, DEFAULT_SQL_TIMEOUT_MS, type SqlSchema, type SqlStoreOptions } from './sql-database';
 import { dbNow, isPostgres } from './sql-dialect';
 import { insertEvent } from './sql-outbox.store';
 

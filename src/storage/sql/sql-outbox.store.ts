@@ -55,7 +55,9 @@ export class SqlOutboxStore extends OutboxStore {
       .orderBy('event.seq')
       .limit(limit);
     const rows = await this.run(due.execute());
-    return rows.map((row) => ({ event: JSON.parse(row.body) as AppEvent, connectionId: row.connection_id, attempts: row.attempts, ageMs: Number(row.age_ms) }));
+    return rows.map((row) => ({
+      event: JSON.parse(row.body) as AppEvent, connectionId: row.connection_id, attempts: row.attempts, ageMs: Number(row.age_ms),
+    }));
   }
 
   delivered(token: string, eventId: string): Promise<boolean> {

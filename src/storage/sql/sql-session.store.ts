@@ -3,9 +3,8 @@ import { Clock, SystemClock } from '../../common/clock';
 import { hmac, randomToken } from '../../common/random';
 import type { AppConfig } from '../../config/app.config';
 import { type NewSession, type Session, sessionLife, SessionStore } from '../../sessions/session.store';
-import type { SqlSchema } from './sql-database';
 import { withinTime } from '../store-unavailable';
-import { DEFAULT_SQL_TIMEOUT_MS, type SqlStoreOptions } from './sql-database';
+import { DEFAULT_SQL_TIMEOUT_MS, type SqlSchema, type SqlStoreOptions } from './sql-database';
 
 export type SessionSettings = Pick<AppConfig, 'sessionSecret' | 'sessionIdleMs' | 'sessionTtlMs'>;
 

@@ -84,7 +84,9 @@ export class SqlWebhookStore extends WebhookStore {
   async lease(id: string, leaseMs: number, lease?: string): Promise<LeasedWebhook | undefined> {
     const name = leaseName(id);
     // A holder's renewal never falls back to a new lease: one taken over meanwhile is lost for good.
-    const held = lease ? ((await this.run(this.leases.renew(name, lease, leaseMs))) ? lease : undefined) : await this.run(this.leases.acquire(name, leaseMs));
+    const held = lease
+      ? ((await this.run(this.leases.renew(name, lease, leaseMs))) ? lease : undefined)
+      : await this.run(this.leases.acquire(name, leaseMs));
     if (!held) return undefined;
     const row = await this.run(
       this.db.selectFrom('webhooks').selectAll().select(dbNow(this.db).as('now')).where('id', '=', id).where('status', '=', 'active').executeTakeFirst(),

@@ -26,7 +26,10 @@ export const SQL_DATABASE = Symbol('SQL_DATABASE');
 
 type ClockedSqlStore = new (db: Kysely<SqlSchema>, clock: Clock, timeoutMs: number) => object;
 
-/** Durable state (connections, sessions, idempotency keys, API keys, connect links, the event outbox, webhooks) in PostgreSQL or SQLite, migrated to the latest schema at start. */
+/**
+ * Durable state (connections, sessions, idempotency keys, API keys, connect links, the event outbox,
+ * webhooks) in PostgreSQL or SQLite, migrated to the latest schema at start.
+ */
 export function sqlProviders(config: Config): Provider[] {
   const { url, path, timeoutMs } = config.database;
   if (config.redis.url && !url) {
