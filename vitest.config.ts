@@ -6,6 +6,9 @@ export default defineConfig({
     globals: true,
     testTimeout: 20_000,
     hookTimeout: 20_000,
+    // Two files at a time even on two cores (Vitest's default there is one): most of an end-to-end
+    // file's time is spent waiting on sockets and timers, not on the CPU.
+    maxWorkers: 2,
     // The sandbox package (its own config) and the service; `--project service` runs the service's alone.
     projects: [
       'packages/*',

@@ -20,16 +20,20 @@ async function main(): Promise<void> {
   }
   const seed = command.seedFile === undefined ? undefined : await readSeedFile(command.seedFile);
   const sandbox = await startSandbox({ ...sandboxLifetimes(process.env), ...command.options, ...(seed ? { seed } : {}) });
-  console.log(`listening on ${sandbox.url}`);
+  // One write, so whoever reads the output finds every line together.
+  const lines = [`listening on ${sandbox.url}`];
   for (const client of sandbox.options.clients) {
     const kind = client.clientSecret ? 'confidential' : 'public';
-    console.log(`client ${client.clientId} (${kind}) redirect URIs: ${client.redirectUris.join(' ')}`);
+    lines.push(`client ${client.clientId} (${kind}) redirect URIs: ${client.redirectUris.join(' ')}`);
   }
-  console.log(`  authorize: ${sandbox.url}/oauth2/v1/authorize`);
-  console.log(`  token:     ${sandbox.url}/oauth2/v1/token`);
-  console.log(`  Web API:   ${sandbox.url}/v0/...`);
-  console.log(`  webhooks:  ${sandbox.url}/v0/bases/{baseId}/webhooks`);
-  if (sandbox.options.dataFile) console.log(`  data file: ${sandbox.options.dataFile}`);
+  lines.push(
+    `  authorize: ${sandbox.url}/oauth2/v1/authorize`,
+    `  token:     ${sandbox.url}/oauth2/v1/token`,
+    `  Web API:   ${sandbox.url}/v0/...`,
+    `  webhooks:  ${sandbox.url}/v0/bases/{baseId}/webhooks`,
+  );
+  if (sandbox.options.dataFile) lines.push(`  data file: ${sandbox.options.dataFile}`);
+  console.log(lines.join('\n'));
 
   let stopping = false;
   const stop = (signal: NodeJS.Signals) => {

@@ -30,7 +30,7 @@ async function start(args: string[]): Promise<Running> {
   await new Promise<void>((resolve, reject) => {
     child.stdout.on('data', (chunk: Buffer) => {
       output += chunk.toString();
-      if (/listening on .*\n[\s\S]*client .*\n/.test(output)) resolve();
+      if (/listening on .*\n[\s\S]*client .*\n[\s\S]*webhooks: .*\n/.test(output)) resolve();
     });
     child.once('exit', (code) => reject(new Error(`The sandbox exited (${code}): ${output}`)));
   });
