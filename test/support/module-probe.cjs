@@ -1,5 +1,5 @@
 // Loaded with `node --require` into a service process: appends to PROBE_FILE every module file the
-// process loads ("load <path>") and every port it listens on ("listen <port>"), as it happens, so
+// process loads ("load <path>") and every port it binds ("listen <port>"), as it happens, so
 // the file is complete whether the process exits, is killed or keeps running.
 const { appendFileSync } = require('node:fs');
 const Module = require('node:module');
@@ -16,7 +16,10 @@ Module.prototype.load = function (filename) {
 
 const listen = net.Server.prototype.listen;
 net.Server.prototype.listen = function (...args) {
-  const first = args[0];
-  appendFileSync(file, `listen ${typeof first === 'object' && first !== null ? JSON.stringify(first) : String(first)}\n`);
+  // The port actually bound, whatever form the call named it in (a number, or Fastify's options object).
+  this.once('listening', () => {
+    const address = this.address();
+    appendFileSync(file, `listen ${typeof address === 'object' && address !== null ? address.port : address}\n`);
+  });
   return listen.apply(this, args);
 };

@@ -1,4 +1,3 @@
-#!/usr/bin/env node
 import { CliUsageError, parseCliOptions, USAGE } from './sandbox-cli-options';
 import { readSeedFile } from './sandbox-seed-file';
 import { sandboxLifetimes } from './sandbox.options';
