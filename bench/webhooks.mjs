@@ -39,7 +39,7 @@ await new Promise((resolve) => receiver.listen(0, '127.0.0.1', resolve));
 
 const dir = mkdtempSync(join(tmpdir(), 'bench-webhooks-'));
 const databasePath = join(dir, 'webhooks.sqlite');
-const key = execFileSync(process.execPath, [join(ROOT, 'dist', 'cli.js'), 'api-keys', 'create', '--name', 'bench'], { env: { PATH: process.env.PATH, DATABASE_PATH: databasePath }, encoding: 'utf8' })
+const key = execFileSync(process.execPath, [join(ROOT, 'dist', 'cli.js'), 'api-keys', 'create', '--name', 'bench', '--scopes', 'connections:read,connections:write,data:read,data:write'], { env: { PATH: process.env.PATH, DATABASE_PATH: databasePath }, encoding: 'utf8' })
   .trim()
   .split('\n')
   .at(-1);
