@@ -254,6 +254,7 @@ describe('A fleet instance killed with SIGKILL in the middle of a refresh', () =
     try {
       const browser = new TestBrowser({ origin: running.origin, sandbox: running.sandbox });
       expect((await browser.signIn()).status).toBe(303);
+      // Real time: the instance is a process of its own, on its own clock.
       await sleep(1_100);
       running.sandbox.recorder.fault('POST /oauth2/v1/token', { delayMs: 1_000, times: 1 });
       const tokenCalls = running.sandbox.recorder.count('POST /oauth2/v1/token');

@@ -2,6 +2,7 @@ import type { Kysely } from 'kysely';
 import request from 'supertest';
 import { ApiKeyStore } from '../src/api-keys/api-key.store';
 import { SystemClock } from '../src/common/clock';
+import { FakeClock } from './support/fake-clock';
 import { sandboxEnv } from './support/sandbox-env';
 import { ConnectionStore } from '../src/connections/connection.store';
 import { type AirtableSandbox, ALL_SCOPES, SANDBOX_CLIENT_ID, startSandbox } from 'airtable-sandbox';
@@ -87,6 +88,7 @@ describe('Two instances whose clocks differ by two minutes, on one PostgreSQL', 
     );
     expect(logins).toHaveLength(10);
     await receiver.waitFor((d) => d.length >= 20, 20_000);
+    // Real time: no event may come twice, and the two processes run on their own (skewed) clocks.
     await sleep(1_000);
     const byConnection = new Map<string, string[]>();
     for (const { event } of receiver.deliveries) {
@@ -107,11 +109,13 @@ describe('A PostgreSQL fleet without Redis', () => {
   it('refreshes a connection exactly once under 40 concurrent requests on two instances', async () => {
     database = await createTestDatabase();
     const env = { DATABASE_URL: database.url, TOKEN_REFRESH_MARGIN_SECONDS: '0' };
-    const a = await start({ env, sandbox: { accessTokenTtlMs: 1_000 } });
-    const b = await start({ env, sandboxInstance: a.sandbox });
+    // Both instances and the sandbox share a clock, which the test moves past the access token's second.
+    const clock = new FakeClock();
+    const a = await start({ env, clock, sandbox: { accessTokenTtlMs: 1_000 } });
+    const b = await start({ env, clock, sandboxInstance: a.sandbox });
     const res = await new TestBrowser(a).signIn();
     const sid = cookieValue(setCookie(res, 'sid'))!;
-    await sleep(1_100);
+    clock.advance(1_100);
     // Airtable answers the refresh slowly, so every request arrives while it is in flight.
     a.sandbox.recorder.fault(TOKEN_ROUTE, { delayMs: 300, times: 1 });
     const answers = await Promise.all(Array.from({ length: 40 }, (_, i) => request(i % 2 ? b.origin : a.origin).get('/me').set('Cookie', `sid=${sid}`)));

@@ -1,6 +1,5 @@
 import { execFileSync } from 'node:child_process';
 import { join } from 'node:path';
-import buildSandbox from '../packages/airtable-sandbox/test/global-setup';
 
 const ROOT = join(__dirname, '..');
 
@@ -10,7 +9,7 @@ const ROOT = join(__dirname, '..');
  * folder of its own so a running `dist/` is left alone.
  */
 export default function setup(): void {
+  execFileSync('npm', ['run', 'build', '--silent', '-w', 'airtable-sandbox'], { cwd: ROOT, stdio: 'inherit' });
   const tsc = join(ROOT, 'node_modules', 'typescript', 'bin', 'tsc');
-  buildSandbox();
   execFileSync(process.execPath, [tsc, '-p', 'tsconfig.build.json', '--outDir', join(ROOT, 'test-output', 'service-build')], { cwd: ROOT, stdio: 'inherit' });
 }

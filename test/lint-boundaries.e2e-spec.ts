@@ -56,6 +56,19 @@ describe('lint boundaries', { timeout: 60_000 }, () => {
       expect(await findings(code, 'src/records/x.ts')).toEqual(['no-restricted-imports']);
     });
 
+    it.each([
+      ['a dynamic import', "export const planted = () => import('airtable-sandbox');\n"],
+      ['a require', "export const planted = require('airtable-sandbox');\n"],
+    ])('a feature loading it with %s is refused', async (_name, code) => {
+      expect(await findings(code, 'src/main.ts')).toContain('no-restricted-syntax');
+      expect(await findings(code, 'src/demo.ts')).not.toContain('no-restricted-syntax');
+    });
+
+    it('a file deep inside the sandbox package may not leave it either', async () => {
+      const code = "import { Clock } from '../../../../../../src/common/clock';\nexport const planted = Clock;\n";
+      expect(await findings(code, 'packages/airtable-sandbox/src/a/b/c/d/planted.ts')).toEqual(['no-restricted-imports']);
+    });
+
     it('the storage module may not import it either', async () => {
       expect(await findings(SANDBOX, 'src/storage/storage.module.ts')).toEqual(['no-restricted-imports']);
     });

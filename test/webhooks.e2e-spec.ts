@@ -358,6 +358,7 @@ describe('Airtable webhooks', () => {
     const ids: string[] = [];
     for (let i = 0; i < 12; i++) ids.push((await api.createContact(`Fleet ${i}`)).body.records[0].id);
     await receiver.waitFor((d) => ids.every((id) => createdIds(d).includes(id)), 20_000);
+    // Real time: a second delivery would come after a read lease on the database's clock runs out.
     await new Promise((resolve) => setTimeout(resolve, 1_500));
     const seen = createdIds(receiver.deliveries);
     for (const id of ids) expect(seen.filter((s) => s === id)).toHaveLength(1);
@@ -396,6 +397,7 @@ describe('A ping taken by an instance killed with SIGKILL before it forwarded an
     running.sandbox.recorder.clearFaults();
     await running.service.start(running.origin);
     await receiver.waitFor((d) => createdIds(d).includes(record.id), 15_000);
+    // Real time: the restarted process is on its own clock; a second forward would come within its lease.
     await new Promise((resolve) => setTimeout(resolve, 1_000));
     expect(createdIds(receiver.deliveries)).toEqual([record.id]);
   }, 60_000);
