@@ -2,7 +2,7 @@ import { parseArgs } from 'node:util';
 import { API_SCOPES, type ApiScope, isApiScope } from './api-keys/api-key';
 import { SystemClock } from './common/clock';
 import { processEnvironment } from './config/config';
-import { toolEnvironment } from './demo/demo-folder';
+import { privateDemoDir, toolDemoDir, toolEnvironment } from './demo/demo-folder';
 import { withConfiguredDatabase } from './storage/sql/configured-database';
 import { SqlApiKeyStore } from './storage/sql/sql-api-key.store';
 import { migrateToLatest } from './storage/sql/sql-migrations';
@@ -18,41 +18,56 @@ AIRTABLE_CLIENT_ID, the demo's (.demo/demo.sqlite, or in DEMO_DIR), so keys work
 
 class UsageError extends Error {}
 
+type KeyCommand = (keys: SqlApiKeyStore) => Promise<void>;
+
 /** `npm run cli -- api-keys ...`: API keys in the database the service would use. */
 async function main(argv: string[]): Promise<void> {
   const { positionals, values } = parseCommand(argv);
-  const [group, command, id] = positionals;
   if (values.help) {
     console.log(USAGE);
     return;
   }
-  if (group !== 'api-keys') throw new UsageError(group ? `Unknown command ${group}.` : 'Name a command.');
-  if (!['create', 'list', 'revoke'].includes(command)) throw new UsageError('Unknown api-keys command.');
+  // Every refusal comes before the database is opened, which would create its file.
+  const run = keyCommand(positionals, values);
+  const env = processEnvironment();
+  const dir = toolDemoDir(env);
+  if (dir) privateDemoDir(dir);
   await withConfiguredDatabase(async (db, timeoutMs) => {
     await migrateToLatest(db);
-    const keys = new SqlApiKeyStore(db, new SystemClock(), timeoutMs);
-    switch (command) {
-      case 'create': {
-        if (!values.name?.trim()) throw new UsageError('--name is required.');
-        const { key, secret } = await keys.create(values.name.trim(), scopesOf(values.scopes));
+    await run(new SqlApiKeyStore(db, new SystemClock(), timeoutMs));
+  }, toolEnvironment(env));
+}
+
+function keyCommand([group, command, id]: string[], values: { name?: string; scopes?: string }): KeyCommand {
+  if (group !== 'api-keys') throw new UsageError(group ? `Unknown command ${group}.` : 'Name a command.');
+  switch (command) {
+    case 'create': {
+      const name = values.name?.trim();
+      if (!name) throw new UsageError('--name is required.');
+      const scopes = scopesOf(values.scopes);
+      return async (keys) => {
+        const { key, secret } = await keys.create(name, scopes);
         console.log(`Created ${key.id} "${key.name}" with ${key.scopes.join(', ')}. The key is shown once, on the next line:`);
         console.log(secret);
-        return;
-      }
-      case 'list':
+      };
+    }
+    case 'list':
+      return async (keys) => {
         for (const key of await keys.list()) {
           const state = key.revokedAt ? `revoked ${new Date(key.revokedAt).toISOString()}` : 'active';
           const used = key.lastUsedAt ? new Date(key.lastUsedAt).toISOString() : 'never';
           console.log(`${key.id}\t${key.name}\t${key.scopes.join(',')}\t${state}\tlast used ${used}`);
         }
-        return;
-      case 'revoke':
-        if (!id) throw new UsageError('Name the key id to revoke.');
+      };
+    case 'revoke':
+      if (!id) throw new UsageError('Name the key id to revoke.');
+      return async (keys) => {
         if (!(await keys.revoke(id))) throw new Error(`No active key ${id}.`);
         console.log(`Revoked ${id}.`);
-        return;
-    }
-  }, toolEnvironment(processEnvironment()));
+      };
+    default:
+      throw new UsageError('Unknown api-keys command.');
+  }
 }
 
 function parseCommand(argv: string[]) {

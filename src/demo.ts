@@ -8,7 +8,7 @@ import { demoDir } from './demo/demo-folder';
 import { demoApiKey } from './demo/demo-key';
 import { readableLog } from './demo/demo-log';
 import { DemoSecrets } from './demo/demo-secrets';
-import { demoSettings, sandboxClientSettings } from './demo/demo-settings';
+import { demoSettings, sandboxClientSettings, sandboxPort } from './demo/demo-settings';
 import { closeOnSignal } from './demo/demo-shutdown';
 import { exitOnStartError } from './start-error';
 import { startService } from './start-service';
@@ -20,6 +20,8 @@ import { startService } from './start-service';
  */
 async function main(): Promise<void> {
   const env = processEnvironment();
+  // Checked before anything is started or written.
+  const port = sandboxPort(env);
   const dir = demoDir(env);
   const secrets = new DemoSecrets(dir);
   const settings = demoSettings(env, dir, secrets);
@@ -27,7 +29,7 @@ async function main(): Promise<void> {
   const sandbox = await startSandbox({
     ...sandboxLifetimes(env),
     ...sandboxTableSizes(env),
-    port: Number(env.SANDBOX_PORT || 4001),
+    port,
     clients: [{ clientId: SANDBOX_CLIENT_ID, clientSecret, redirectUris: [settings.AIRTABLE_REDIRECT_URI], scopes: ALL_SCOPES }],
     dataFile: join(dir, 'sandbox.json'),
   });
@@ -36,7 +38,7 @@ async function main(): Promise<void> {
   const app = await startService(config, { logDestination: log });
   closeOnSignal([() => app.close(), () => sandbox.stop()]);
   const apiKey = await demoApiKey(app.get(ApiKeyStore), secrets);
-  log.write(demoBanner({ serviceUrl: config.airtable.redirectUri.origin, sandboxUrl: sandbox.url, apiKey, dir }));
+  log.write(demoBanner({ serviceUrl: config.airtable.redirectUri.origin, sandboxUrl: sandbox.url, apiKey, dir, database: config.database }));
 }
 
 main().catch(exitOnStartError);

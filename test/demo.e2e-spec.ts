@@ -1,20 +1,17 @@
 import { execFileSync } from 'node:child_process';
-import { mkdtempSync, statSync } from 'node:fs';
-import { tmpdir } from 'node:os';
+import { existsSync, mkdirSync, readdirSync, statSync, writeFileSync } from 'node:fs';
 import { dirname, join } from 'node:path';
 import request from 'supertest';
 import type { AirtableSandbox } from 'airtable-sandbox';
 import { TestBrowser } from './support/browser';
+import { tempDemoDir } from './support/demo-dir';
 import { isSandboxModule, ModuleProbe } from './support/module-probe';
-import { SERVICE_BUILD, ServiceProcess } from './support/service-process';
+import { runUntilExit, SERVICE_BUILD, ServiceProcess } from './support/service-process';
 import { freePort } from './support/stack';
 
 const CRM = 'appSandboxCRM0001';
 const BANNER_END = /Ctrl-C stops the demo\.\n\s+=+\n/;
 const sleep = (ms: number) => new Promise((resolve) => setTimeout(resolve, ms));
-
-/** A demo folder of its own, named `.demo` as the default one, in an otherwise empty working directory. */
-const tempDemoDir = () => join(mkdtempSync(join(tmpdir(), 'demo-')), '.demo');
 
 /** `npm run demo` as a process (built once per run), on `port`, keeping its state in `dir`. */
 async function startDemo(port: number, dir: string, options: { nodeArgs?: string[]; env?: Record<string, string> } = {}) {
@@ -39,7 +36,8 @@ describe('npm run demo', () => {
   it('prints a readable log with its banner after every start-up line, and loads the sandbox (the probe sees it)', async () => {
     const probe = new ModuleProbe();
     const port = await freePort();
-    const { demo } = await startDemo(port, tempDemoDir(), { nodeArgs: probe.nodeArgs, env: probe.env });
+    const dir = tempDemoDir();
+    const { demo } = await startDemo(port, dir, { nodeArgs: probe.nodeArgs, env: probe.env });
     running.push(demo);
     const lines = demo.logs.split('\n');
     const bannerAt = lines.findIndex((line) => line.includes('SANDBOX MODE'));
@@ -50,11 +48,14 @@ describe('npm run demo', () => {
     // pino-pretty's lines, not JSON: a time, a level and the message.
     expect(lines[startedAt]).toMatch(/^\[\d\d:\d\d:\d\d(\.\d+)?\] INFO.*: \[NestApplication\] Nest application successfully started/);
     expect(demo.logs).not.toContain('{"level"');
+    expect(lines.slice(bannerAt)).toContain(`   Database: ${join(dir, 'demo.sqlite')}`);
     expect(probe.modules.some(isSandboxModule)).toBe(true);
   });
 
   it('keeps its connections, sessions and key across a restart, keeps its secrets private, and stops on Ctrl-C', async () => {
     const dir = tempDemoDir();
+    // Made before the demo with a usual mode (as by hand): the demo tightens it all the same.
+    mkdirSync(dir, { mode: 0o755 });
     const port = await freePort();
     const origin = `http://127.0.0.1:${port}`;
     const first = await startDemo(port, dir);
@@ -83,18 +84,41 @@ describe('npm run demo', () => {
     expect(keys.trim().split('\n')).toHaveLength(1);
   }, 60_000);
 
-  it('accepts a key that `npm run cli` made with nothing configured (the demo folder of the working directory)', async () => {
+  it('accepts a key that `npm run cli` made before its first run with nothing configured (the demo folder of the working directory)', async () => {
     const dir = tempDemoDir();
-    const port = await freePort();
-    const { demo } = await startDemo(port, dir);
-    running.push(demo);
     const created = execFileSync(process.execPath, [join(SERVICE_BUILD, 'cli.js'), 'api-keys', 'create', '--name', 'from the cli', '--scopes', 'connections:read'], {
       cwd: dirname(dir),
       env: { PATH: process.env.PATH ?? '' },
       encoding: 'utf8',
     });
+    expect(statSync(dir).mode & 0o777).toBe(0o700);
+    const port = await freePort();
+    const { demo } = await startDemo(port, dir);
+    running.push(demo);
+    expect(statSync(dir).mode & 0o777).toBe(0o700);
     const key = created.trim().split('\n').at(-1)!;
     expect((await fetch(`http://127.0.0.1:${port}/api/connections`, { headers: { authorization: `Bearer ${key}` } })).status).toBe(200);
     expect((await fetch(`http://127.0.0.1:${port}/api/connect-sessions`, { method: 'POST', headers: { authorization: `Bearer ${key}` } })).status).toBe(403);
+  });
+
+  it.each(['abc', '-1', '65536'])('refuses SANDBOX_PORT=%s in one plain line before starting or writing anything, and exits 1', async (value) => {
+    const dir = tempDemoDir();
+    const { code, output } = await runUntilExit({ PORT: String(await freePort()), SANDBOX_PORT: value, DEMO_DIR: dir }, { entry: 'demo.js' });
+    expect(code).toBe(1);
+    expect(output).toBe(`SANDBOX_PORT must be a whole number from 0 to 65535 (0: any free port), got "${value}".\n`);
+    expect(existsSync(dir)).toBe(false);
+  });
+
+  it('refuses a corrupt secrets.json in one plain line naming the file, and exits 1', async () => {
+    const dir = tempDemoDir();
+    mkdirSync(dir);
+    writeFileSync(join(dir, 'secrets.json'), '{"SESSION_SECRET": "cut off');
+    const { code, output } = await runUntilExit({ PORT: String(await freePort()), SANDBOX_PORT: '0', DEMO_DIR: dir }, { entry: 'demo.js' });
+    expect(code).toBe(1);
+    expect(output.startsWith(`The demo cannot read ${join(dir, 'secrets.json')} (`)).toBe(true);
+    expect(output).toContain('Fix it, or delete it to start with new secrets');
+    expect(output.trim().split('\n')).toHaveLength(1);
+    expect(output).not.toMatch(/SyntaxError|\n\s+at |SANDBOX MODE/);
+    expect(readdirSync(dir)).toEqual(['secrets.json']);
   });
 });

@@ -13,7 +13,7 @@ describe('The production entry (node dist/main.js)', () => {
     await sandbox?.stop();
   });
 
-  it('runs a full real configuration without ever loading the sandbox package', async () => {
+  it.each([['production', 'production'], ['unset', null]])('runs a full real configuration without ever loading the sandbox package (NODE_ENV %s)', async (_label, nodeEnv) => {
     const port = await freePort();
     const origin = `http://127.0.0.1:${port}`;
     sandbox = await startSandbox({ port: 0, clients: [{ clientId: SANDBOX_CLIENT_ID, redirectUris: [`${origin}/airtable-oauth`], scopes: ALL_SCOPES }] });
@@ -22,7 +22,7 @@ describe('The production entry (node dist/main.js)', () => {
     delete airtable.AIRTABLE_SANDBOX;
     service = new ServiceProcess(
       { ...airtable, ...probe.env, PORT: String(port), SESSION_SECRET, TOKEN_ENCRYPTION_KEY: ENCRYPTION_KEY, DATABASE_PATH: tempDatabase(), LOG_LEVEL: 'silent' },
-      { nodeArgs: probe.nodeArgs },
+      { nodeArgs: probe.nodeArgs, nodeEnv },
     );
     await service.start(`${origin}/health`);
     expect((await fetch(`${origin}/auth/login`, { redirect: 'manual' })).headers.get('location')).toContain(sandbox.url);

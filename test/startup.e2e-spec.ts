@@ -1,6 +1,5 @@
-import { mkdtempSync, readFileSync } from 'node:fs';
-import { tmpdir } from 'node:os';
-import { join } from 'node:path';
+import { readFileSync } from 'node:fs';
+import { tempDemoDir } from './support/demo-dir';
 import { isSandboxModule, ModuleProbe } from './support/module-probe';
 import { ServiceProcess, runUntilExit, startServiceProcess } from './support/service-process';
 import { ENCRYPTION_KEY, freePort, SESSION_SECRET } from './support/stack';
@@ -21,8 +20,6 @@ function listeningAddresses(port: number): string[] {
 
 const LOOPBACK_V4 = '0100007F';
 
-const tempDemoDir = () => join(mkdtempSync(join(tmpdir(), 'demo-')), '.demo');
-
 describe('Starting the service', () => {
 
   it.each([['production'], ['development'], [undefined]])('refuses AIRTABLE_SANDBOX=true (NODE_ENV=%s), pointing at npm run demo, and exits 1', async (nodeEnv) => {
@@ -37,8 +34,7 @@ describe('Starting the service', () => {
         TOKEN_ENCRYPTION_KEY: ENCRYPTION_KEY,
         PORT: String(await freePort()),
       },
-      15_000,
-      probe.nodeArgs,
+      { nodeArgs: probe.nodeArgs },
     );
     expect(code).toBe(1);
     expect(output).toContain('AIRTABLE_SANDBOX is not read by `node dist/main.js`');
@@ -50,7 +46,7 @@ describe('Starting the service', () => {
 
   it('without any configuration exits 1 with one plain message naming AIRTABLE_CLIENT_ID and npm run demo, binding no port and starting no sandbox', async () => {
     const probe = new ModuleProbe();
-    const { code, output } = await runUntilExit({ ...probe.env }, 15_000, probe.nodeArgs);
+    const { code, output } = await runUntilExit({ ...probe.env }, { nodeArgs: probe.nodeArgs });
     expect(code).toBe(1);
     expect(output).toMatch(/^The service cannot start with this configuration:\n/);
     expect(output).toContain('AIRTABLE_CLIENT_ID is required');
@@ -92,22 +88,6 @@ describe('Starting the service', () => {
       await service.start(`http://127.0.0.1:${port}/health`);
       expect(listeningAddresses(port)).toEqual([LOOPBACK_V4]);
       expect(service.logs).toContain('SANDBOX MODE');
-    } finally {
-      await service.kill();
-    }
-  });
-
-  it('as the demo prints a demo API key that works', async () => {
-    const port = await freePort();
-    const service = new ServiceProcess({ PORT: String(port), SANDBOX_PORT: '0', LOG_LEVEL: 'silent', DEMO_DIR: tempDemoDir() }, { entry: 'demo.js' });
-    try {
-      await service.start(`http://127.0.0.1:${port}/health`);
-      const deadline = Date.now() + 5_000;
-      while (!/Demo API key/.test(service.logs) && Date.now() < deadline) await new Promise((resolve) => setTimeout(resolve, 50));
-      const key = /Demo API key \(every scope\): (atsk_[A-Za-z0-9_-]{43})/.exec(service.logs)![1];
-      const res = await fetch(`http://127.0.0.1:${port}/api/connections`, { headers: { authorization: `Bearer ${key}` } });
-      expect(res.status).toBe(200);
-      expect(await res.json()).toEqual({ connections: [] });
     } finally {
       await service.kill();
     }

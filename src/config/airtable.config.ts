@@ -1,13 +1,22 @@
 import { configNamespace } from './config-namespace';
+import type { Environment } from './env-reader';
 
 export const DEFAULT_SCOPES = 'data.records:read data.records:write schema.bases:read user.email:read';
+
+/** The client id's variable, then its accepted alias. */
+const CLIENT_ID_NAMES = ['AIRTABLE_CLIENT_ID', 'CLIENT_ID'];
+
+/** Whether the environment names an Airtable client (under either name): it is meant for a real Airtable. */
+export function namesClientId(env: Environment): boolean {
+  return CLIENT_ID_NAMES.some((name) => Boolean(env[name]?.trim()));
+}
 
 export const airtableConfig = configNamespace('airtable', (env) => {
   const authorizeUrl = env.url('AIRTABLE_AUTHORIZE_URL', 'https://airtable.com/oauth2/v1/authorize');
   const scopes = env.string('AIRTABLE_SCOPES', DEFAULT_SCOPES).split(/\s+/);
   if (new Set(scopes).size !== scopes.length) env.problem('AIRTABLE_SCOPES must not repeat a scope');
   const config = {
-    clientId: env.string(['AIRTABLE_CLIENT_ID', 'CLIENT_ID']),
+    clientId: env.string(CLIENT_ID_NAMES),
     /** Empty: a public client (client_id in the body); set: HTTP Basic authentication. */
     clientSecret: env.string(['AIRTABLE_CLIENT_SECRET', 'CLIENT_SECRET'], ''),
     redirectUri: env.url('AIRTABLE_REDIRECT_URI', 'http://localhost:4000/airtable-oauth'),

@@ -1,3 +1,4 @@
+import { namesClientId } from './airtable.config';
 import { type Config, loadConfig } from './config';
 import { ConfigError } from './config-error';
 import type { Environment } from './env-reader';
@@ -17,8 +18,7 @@ export function productionConfig(env: Environment): Config {
   try {
     return loadConfig(env);
   } catch (error) {
-    const clientIdMissing = !env.AIRTABLE_CLIENT_ID?.trim() && !env.CLIENT_ID?.trim();
-    if (!(error instanceof ConfigError) || !clientIdMissing) throw error;
+    if (!(error instanceof ConfigError) || namesClientId(env)) throw error;
     throw new ConfigError(`${error.message}\nSet AIRTABLE_CLIENT_ID (and the rest, see .env.example) to connect to Airtable. ${TRY_THE_DEMO}`);
   }
 }

@@ -1,6 +1,8 @@
-import { chmodSync, mkdirSync, readFileSync, renameSync, writeFileSync } from 'node:fs';
+import { chmodSync, readFileSync, renameSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { randomToken } from '../common/random';
+import { ConfigError } from '../config/config-error';
+import { privateDemoDir } from './demo-folder';
 
 /** What the demo generates once and keeps: its secrets and its API key. */
 interface StoredSecrets {
@@ -18,7 +20,7 @@ export class DemoSecrets {
   private stored: StoredSecrets;
 
   constructor(dir: string) {
-    mkdirSync(dir, { recursive: true, mode: 0o700 });
+    privateDemoDir(dir);
     this.file = join(dir, 'secrets.json');
     this.stored = readSecrets(this.file);
   }
@@ -49,13 +51,28 @@ export class DemoSecrets {
 }
 
 function readSecrets(file: string): StoredSecrets {
+  let text: string;
   try {
-    const text = readFileSync(file, 'utf8');
-    // A file copied in with looser permissions is tightened, as it holds the keys to every stored token.
-    chmodSync(file, 0o600);
-    return JSON.parse(text) as StoredSecrets;
+    text = readFileSync(file, 'utf8');
   } catch (error) {
     if ((error as NodeJS.ErrnoException).code === 'ENOENT') return {};
     throw error;
   }
+  // A file copied in with looser permissions is tightened, as it holds the keys to every stored token.
+  chmodSync(file, 0o600);
+  let secrets: unknown;
+  try {
+    secrets = JSON.parse(text);
+  } catch (error) {
+    throw unreadable(file, (error as Error).message);
+  }
+  if (typeof secrets !== 'object' || secrets === null || Array.isArray(secrets)) throw unreadable(file, 'not a JSON object');
+  return secrets as StoredSecrets;
+}
+
+function unreadable(file: string, reason: string): ConfigError {
+  return new ConfigError(
+    `The demo cannot read ${file} (${reason}). Fix it, or delete it to start with new secrets ` +
+      '(connections stored with the old ones can then no longer be used).',
+  );
 }

@@ -1,4 +1,5 @@
 import { DEFAULT_SCOPES } from '../config/airtable.config';
+import { ConfigError } from '../config/config-error';
 import type { Environment } from '../config/env-reader';
 import { demoDatabasePath, namesDatabase } from './demo-folder';
 import type { DemoSecrets } from './demo-secrets';
@@ -28,4 +29,15 @@ export function sandboxClientSettings(sandboxUrl: string, clientId: string, clie
     AIRTABLE_TOKEN_URL: `${sandboxUrl}/oauth2/v1/token`,
     AIRTABLE_API_URL: sandboxUrl,
   };
+}
+
+/** The sandbox's port from SANDBOX_PORT (0: any free port), 4001 when unset. */
+export function sandboxPort(env: Environment): number {
+  const raw = env.SANDBOX_PORT?.trim();
+  if (!raw) return 4001;
+  const port = Number(raw);
+  if (!/^\d+$/.test(raw) || port > 65_535) {
+    throw new ConfigError(`SANDBOX_PORT must be a whole number from 0 to 65535 (0: any free port), got "${raw}".`);
+  }
+  return port;
 }

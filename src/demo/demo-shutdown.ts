@@ -11,13 +11,24 @@ export function closeOnSignal(closers: (() => Promise<unknown>)[]): void {
     if (closing) return;
     closing = true;
     setTimeout(() => process.exit(1), CLOSE_TIMEOUT_MS).unref();
-    try {
-      for (const close of closers) await close();
-      process.exit(0);
-    } catch (error) {
-      console.error(error);
-      process.exit(1);
-    }
+    process.exit(await closeAll(closers));
   };
   for (const signal of ['SIGINT', 'SIGTERM'] as const) process.on(signal, () => void stop());
+}
+
+/**
+ * Runs every closer, in order, even after one fails: the sandbox saves its data when it stops, however
+ * the service's close went. Prints each failure; the exit code is 1 if any failed.
+ */
+export async function closeAll(closers: (() => Promise<unknown>)[], report: (error: unknown) => void = console.error): Promise<number> {
+  let code = 0;
+  for (const close of closers) {
+    try {
+      await close();
+    } catch (error) {
+      report(error);
+      code = 1;
+    }
+  }
+  return code;
 }

@@ -1,4 +1,6 @@
 import { type ChildProcess, execFileSync, spawn } from 'node:child_process';
+import { mkdtempSync } from 'node:fs';
+import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { killNow } from './kill-now';
 import { sandboxEnv } from './sandbox-env';
@@ -9,15 +11,29 @@ const ROOT = join(__dirname, '..', '..');
 /** The service as compiled once per test run by test/global-setup.ts. */
 export const SERVICE_BUILD = join(ROOT, 'test-output', 'service-build');
 
+/**
+ * A fresh, empty working directory for a process: the service reads the `.env` of its working directory,
+ * and the repository's is the developer's own, not the test's.
+ */
+export function emptyWorkingDir(): string {
+  return mkdtempSync(join(tmpdir(), 'service-cwd-'));
+}
+
 /** The CLI as a user runs it (`npm run cli -- ...`), built, against this database file. */
 export function cli(databasePath: string, ...args: string[]): string {
-  return execFileSync(process.execPath, [join(SERVICE_BUILD, 'cli.js'), ...args], { env: { PATH: process.env.PATH ?? '', DATABASE_PATH: databasePath }, encoding: 'utf8' });
+  return execFileSync(process.execPath, [join(SERVICE_BUILD, 'cli.js'), ...args], {
+    cwd: emptyWorkingDir(),
+    env: { PATH: process.env.PATH ?? '', DATABASE_PATH: databasePath },
+    encoding: 'utf8',
+  });
 }
 
 /** How a process is run: which built entry (main.js: `npm run start:prod`; demo.js: `npm run demo`), with which node options. */
 export interface ProcessOptions {
   entry?: 'main.js' | 'demo.js';
   nodeArgs?: string[];
+  /** NODE_ENV: production unless given; null runs the process without one. */
+  nodeEnv?: string | null;
 }
 
 /** The built service as a real process, as `npm run start:prod` runs it. */
@@ -31,9 +47,12 @@ export class ServiceProcess {
   ) {}
 
   async start(url: string): Promise<void> {
+    // The test runner's own NODE_ENV (test) is never passed on.
+    const { NODE_ENV: _runner, ...inherited } = process.env;
+    const nodeEnv = this.options.nodeEnv === undefined ? 'production' : this.options.nodeEnv;
     this.child = spawn(process.execPath, [...(this.options.nodeArgs ?? []), join(SERVICE_BUILD, this.options.entry ?? 'main.js')], {
-      cwd: ROOT,
-      env: { ...process.env, NODE_ENV: 'production', ...this.env },
+      cwd: emptyWorkingDir(),
+      env: { ...inherited, ...(nodeEnv === null ? {} : { NODE_ENV: nodeEnv }), ...this.env },
       stdio: ['ignore', 'pipe', 'pipe'],
     });
     this.child.stdout!.on('data', (chunk) => (this.output += chunk));
@@ -73,11 +92,15 @@ export class ServiceProcess {
   }
 }
 
-/** Runs the built service with exactly `env` (plus PATH) until it exits, or kills it after `ms`. */
+/** Runs the built service (main.js unless `entry` says) with exactly `env` (plus PATH) until it exits, or kills it after `ms`. */
 export async function runUntilExit(
-  env: Record<string, string>, ms = 15_000, nodeArgs: string[] = [],
+  env: Record<string, string>, { ms = 15_000, nodeArgs = [], entry = 'main.js' }: Pick<ProcessOptions, 'entry' | 'nodeArgs'> & { ms?: number } = {},
 ): Promise<{ code: number | null; output: string }> {
-  const child = spawn(process.execPath, [...nodeArgs, join(SERVICE_BUILD, 'main.js')], { cwd: ROOT, env: { PATH: process.env.PATH ?? '', ...env }, stdio: ['ignore', 'pipe', 'pipe'] });
+  const child = spawn(process.execPath, [...nodeArgs, join(SERVICE_BUILD, entry)], {
+    cwd: emptyWorkingDir(),
+    env: { PATH: process.env.PATH ?? '', ...env },
+    stdio: ['ignore', 'pipe', 'pipe'],
+  });
   let output = '';
   child.stdout!.on('data', (chunk) => (output += chunk));
   child.stderr!.on('data', (chunk) => (output += chunk));

@@ -3,7 +3,7 @@ import { consentPage, sandboxErrorPage } from './consent.page';
 import type { SandboxBase, SandboxUser } from './sandbox-data';
 import type { GrantStore } from './sandbox-grants';
 import { REPEATED, htmlPage, redirectTo, single, type SandboxResponse } from './sandbox-http';
-import { SYSTEM_CLOCK, type SandboxClient, type SandboxOptions } from './sandbox.options';
+import type { SandboxClient, SandboxOptions } from './sandbox.options';
 
 interface PendingConsent {
   client: SandboxClient;
@@ -70,7 +70,7 @@ export class SandboxAuthorizeEndpoint {
       state,
       scopes,
       codeChallenge,
-      expiresAt: (this.options.clock ?? SYSTEM_CLOCK).now() + this.options.consentTtlMs,
+      expiresAt: this.options.clock.now() + this.options.consentTtlMs,
     });
     return htmlPage(200, consentPage(requestId, client.clientId, this.user, scopes, this.bases));
   }
@@ -80,7 +80,7 @@ export class SandboxAuthorizeEndpoint {
     const requestId = form.get('request') ?? '';
     const consent = this.consents.get(requestId);
     this.consents.delete(requestId);
-    if (!consent || consent.expiresAt <= (this.options.clock ?? SYSTEM_CLOCK).now()) {
+    if (!consent || consent.expiresAt <= this.options.clock.now()) {
       return htmlPage(400, sandboxErrorPage('This authorization request has expired. Start again from the app.'));
     }
     if (form.get('decision') !== 'allow') {

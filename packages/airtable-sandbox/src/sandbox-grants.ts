@@ -1,5 +1,5 @@
 import { createHash, randomBytes } from 'node:crypto';
-import { SYSTEM_CLOCK, type SandboxOptions } from './sandbox.options';
+import type { SandboxOptions } from './sandbox.options';
 
 /** What a user allowed one client on the consent screen. */
 export interface Grant {
@@ -31,7 +31,7 @@ export interface AuthorizationCode {
 export interface GrantStoreState {
   grants: Grant[];
   codes: Array<[string, AuthorizationCode]>;
-  /** Refresh tokens rotated away: token -> [grant id, rotation time]. */
+  /** Refresh tokens rotated away within the grace: token -> [grant id, rotation time]. */
   rotated: Array<[string, [string, number]]>;
 }
 
@@ -58,18 +58,24 @@ export class GrantStore {
   private readonly grants = new Map<string, Grant>();
   private readonly byAccessToken = new Map<string, string>();
   private readonly byRefreshToken = new Map<string, string>();
-  /** Refresh tokens already rotated away: token -> [grant id, rotation time]. */
+  /** Refresh tokens rotated away within the grace: token -> [grant id, rotation time]. */
   private readonly rotated = new Map<string, [string, number]>();
 
-  constructor(private readonly options: SandboxOptions) {}
+  /** `changed` hears of changes made by the test controls, which come outside any request. */
+  constructor(
+    private readonly options: SandboxOptions,
+    private readonly changed: () => void = () => undefined,
+  ) {}
 
   private now(): number {
-    return (this.options.clock ?? SYSTEM_CLOCK).now();
+    return this.options.clock.now();
   }
 
   issueCode(code: Omit<AuthorizationCode, 'expiresAt'>): string {
     const value = randomBytes(32).toString('base64url');
-    this.codes.set(value, { ...code, expiresAt: this.now() + this.options.codeTtlMs });
+    const now = this.now();
+    this.prune(now);
+    this.codes.set(value, { ...code, expiresAt: now + this.options.codeTtlMs });
     return value;
   }
 
@@ -103,6 +109,7 @@ export class GrantStore {
   /** `scopes`, when given, must be a subset of the grant's and narrows it. */
   refresh(refreshToken: string, clientId: string, scopes?: string[]): RefreshOutcome {
     const now = this.now();
+    this.prune(now);
     const rotated = this.rotated.get(refreshToken);
     if (rotated) {
       const grant = this.grants.get(rotated[0]);
@@ -133,6 +140,7 @@ export class GrantStore {
   /** Ends the current access token now, as Airtable does when a token outlives its hour. */
   expireAccessToken(grant: Grant): void {
     grant.accessExpiresAt = this.now();
+    this.changed();
   }
 
   /** Ends a grant as if the user removed the integration in Airtable's UI. */
@@ -140,14 +148,16 @@ export class GrantStore {
     grant.revoked = true;
     this.byAccessToken.delete(grant.accessToken);
     this.byRefreshToken.delete(grant.refreshToken);
+    this.changed();
   }
 
   allGrants(): Grant[] {
     return [...this.grants.values()];
   }
 
-  /** Grants with their live tokens, unused codes, and the tokens rotated away (so their answers stay the same). */
+  /** Grants with their live tokens, unexpired codes, and the tokens rotated away within the grace (so they still answer 409). */
   snapshot(): GrantStoreState {
+    this.prune(this.now());
     return { grants: [...this.grants.values()], codes: [...this.codes], rotated: [...this.rotated] };
   }
 
@@ -161,6 +171,15 @@ export class GrantStore {
     }
     for (const [value, code] of state.codes) this.codes.set(value, code);
     for (const [token, rotation] of state.rotated) this.rotated.set(token, rotation);
+  }
+
+  /**
+   * Forgets expired codes, and tokens rotated away longer ago than the grace: such a token then answers
+   * invalid_grant as an unknown one does, which is its answer after the grace anyway.
+   */
+  private prune(now: number): void {
+    for (const [value, code] of this.codes) if (code.expiresAt <= now) this.codes.delete(value);
+    for (const [token, [, rotatedAt]] of this.rotated) if (now - rotatedAt > this.options.refreshGraceMs) this.rotated.delete(token);
   }
 
   private grantFor(index: Map<string, string>, token: string): Grant | undefined {

@@ -1,4 +1,4 @@
-import { DataFileWriter, readDataFile } from './sandbox-data-file';
+import { type DataFileLock, DataFileWriter, lockDataFile, readDataFile } from './sandbox-data-file';
 import type { SandboxRequest } from './sandbox-http';
 import { parseSandboxState, restoreSandboxState, sandboxState, type StatefulSandbox } from './sandbox-state';
 import type { SandboxClock } from './sandbox.options';
@@ -6,6 +6,7 @@ import type { SandboxClock } from './sandbox.options';
 /** The sandbox's state kept in a data file across restarts: loaded at start, saved after changes and at close. */
 export class SandboxPersistence {
   private writer?: DataFileWriter;
+  private lock?: DataFileLock;
 
   constructor(
     private readonly sandbox: StatefulSandbox,
@@ -13,28 +14,25 @@ export class SandboxPersistence {
     private readonly clock: SandboxClock,
   ) {}
 
-  /** Loads the saved state, if any, then saves at once, so that a file that cannot be written fails the start. */
+  /**
+   * Locks the file, loads the saved state, if any, then saves at once, so that a file that cannot be written
+   * fails the start. A file another running sandbox uses fails the start before anything is read.
+   */
   async open(): Promise<void> {
-    let text: string | undefined;
+    this.lock = await lockDataFile(this.file);
     try {
-      text = await readDataFile(this.file);
+      await this.load();
+      this.writer = new DataFileWriter(
+        this.file,
+        () => JSON.stringify(sandboxState(this.sandbox, this.clock.now())),
+        (error) => console.error(error.message),
+      );
+      this.writer.changed();
+      await this.writer.flush();
     } catch (error) {
-      throw new Error(`The sandbox's data file ${this.file} cannot be read: ${(error as Error).message}`);
+      await this.releaseLock();
+      throw error;
     }
-    if (text !== undefined) {
-      try {
-        restoreSandboxState(this.sandbox, parseSandboxState(text));
-      } catch (error) {
-        throw new Error(`The sandbox's data file ${this.file} cannot be used: ${(error as Error).message}. Move it away to start afresh.`);
-      }
-    }
-    this.writer = new DataFileWriter(
-      this.file,
-      () => JSON.stringify(sandboxState(this.sandbox, this.clock.now())),
-      (error) => console.error(error.message),
-    );
-    this.writer.changed();
-    await this.writer.flush();
   }
 
   /** GETs change nothing that is saved, except reading a webhook's payloads, which extends its life. */
@@ -42,9 +40,40 @@ export class SandboxPersistence {
     if (req.method !== 'GET' || req.path.startsWith('/v0/bases/')) this.writer?.changed();
   }
 
-  /** Saves what is unsaved, e.g. a test control's change made since the last request. */
-  async close(): Promise<void> {
+  /** A change made outside a request: a test control's, or a ping's result. */
+  changed(): void {
     this.writer?.changed();
-    await this.writer?.flush();
+  }
+
+  /** Saves what is unsaved, then lets another sandbox use the file. */
+  async close(): Promise<void> {
+    try {
+      this.writer?.changed();
+      await this.writer?.flush();
+    } finally {
+      this.writer = undefined;
+      await this.releaseLock();
+    }
+  }
+
+  private async load(): Promise<void> {
+    let text: string | undefined;
+    try {
+      text = await readDataFile(this.file);
+    } catch (error) {
+      throw new Error(`The sandbox's data file ${this.file} cannot be read: ${(error as Error).message}`);
+    }
+    if (text === undefined) return;
+    try {
+      restoreSandboxState(this.sandbox, parseSandboxState(text));
+    } catch (error) {
+      throw new Error(`The sandbox's data file ${this.file} cannot be used: ${(error as Error).message}. Move it away to start afresh.`);
+    }
+  }
+
+  private async releaseLock(): Promise<void> {
+    const lock = this.lock;
+    this.lock = undefined;
+    await lock?.release();
   }
 }

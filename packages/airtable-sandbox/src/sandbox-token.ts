@@ -3,7 +3,7 @@ import { authenticateClient, parseBasic, type BasicCredentials } from './sandbox
 import type { Grant, GrantStore } from './sandbox-grants';
 import { json, type SandboxRequest, type SandboxResponse } from './sandbox-http';
 import type { SandboxRecorder } from './sandbox-recorder';
-import { SYSTEM_CLOCK, type SandboxClient, type SandboxOptions } from './sandbox.options';
+import type { SandboxClient, SandboxOptions } from './sandbox.options';
 
 // Airtable rejects `~` although RFC 7636 allows it.
 const VERIFIER_PATTERN = /^[A-Za-z0-9._-]{43,128}$/;
@@ -93,7 +93,7 @@ export class SandboxTokenEndpoint {
   }
 
   private tokens(grant: Grant): SandboxResponse {
-    const now = (this.options.clock ?? SYSTEM_CLOCK).now();
+    const now = this.options.clock.now();
     return json(
       200,
       {

@@ -39,7 +39,7 @@ import { payloadFor, transactionLinkNames, type WebhookPayload } from './sandbox
 import { type NotificationResult, type PingSender, type SentPing, WebhookPinger } from './sandbox-webhook-pings';
 import type { WebhookInput, WebhookSpecification } from './sandbox-webhook-spec';
 import type { WriteTransaction } from './sandbox-write-transaction';
-import { SYSTEM_CLOCK, type SandboxOptions } from './sandbox.options';
+import type { SandboxOptions } from './sandbox.options';
 
 export const MAX_WEBHOOKS_PER_BASE = 10;
 export const MAX_WEBHOOKS_PER_INTEGRATION_IN_BASE = 2;
@@ -112,13 +112,16 @@ export class SandboxWebhooks {
   private readonly hooks = new Map<string, Webhook>();
   private readonly transactionNumbers = new Map<string, number>();
   private readonly pinger: WebhookPinger;
+  /** Hears of changes made outside any request: a test control's, or a ping's result. */
+  private readonly changed: () => void;
 
   constructor(
     private readonly options: WebhookOptions,
     private readonly user: SandboxUser,
     private readonly store: SandboxRecordStore,
-    send?: PingSender,
+    { send, changed }: { send?: PingSender; changed?: () => void } = {},
   ) {
+    this.changed = changed ?? (() => undefined);
     const pingOptions = { retryDelaysMs: options.pingRetryDelaysMs, timeoutMs: options.pingTimeoutMs };
     this.pinger = new WebhookPinger(pingOptions, { target: (id) => this.pingTarget(id), onResult: (id, result) => this.noted(id, result) }, send);
   }
@@ -227,6 +230,7 @@ export class SandboxWebhooks {
     if (!hook) throw new Error(`The sandbox has no webhook ${webhookId}`);
     hook.expiresAt = Math.min(hook.expiresAt, now);
     this.pinger.forget(webhookId);
+    this.changed();
   }
 
   /** Test control: the pings sent, oldest first, with the receiver's status (none when it did not answer). */
@@ -286,10 +290,11 @@ export class SandboxWebhooks {
     if (!hook) return;
     hook.lastNotificationResult = result;
     if (result.success) hook.lastSuccessfulNotificationTime = result.completionTimestamp;
+    this.changed();
   }
 
   private now(): number {
-    return (this.options.clock ?? SYSTEM_CLOCK).now();
+    return this.options.clock.now();
   }
 
   /** Airtable keeps payloads for a while (7 days), not forever. */

@@ -9,7 +9,7 @@ export interface SandboxClient {
   scopes: string[];
 }
 
-/** Where every expiry in the sandbox reads the time, so a test can move it instead of waiting. */
+/** Where the sandbox's expiries (all but the rate limit's) read the time, so a test can move it instead of waiting. */
 export interface SandboxClock {
   /** Epoch milliseconds. */
   now(): number;
@@ -47,8 +47,11 @@ export interface SandboxOptions {
   pingRetryDelaysMs: number[];
   /** A ping without an answer in this time has failed. */
   pingTimeoutMs: number;
-  /** Codes, consents, tokens, list offsets, webhooks and the rate limit read it; the system clock by default. */
-  clock?: SandboxClock;
+  /**
+   * Codes, consents, tokens, list offsets and webhooks read it; the system clock by default. The rate limit
+   * keeps to real time: a client paces its calls with real waits, which a stopped clock would not see.
+   */
+  clock: SandboxClock;
   /** Bases, tables and records served instead of the demo data (`tableSizes` then cannot be set); see `SandboxSeed`. */
   seed?: SandboxSeed;
   /** A JSON file holding the sandbox's state across restarts: loaded at start when it exists, saved after changes and on close. */

@@ -1,5 +1,5 @@
 import { createServer, type IncomingMessage, type Server, type ServerResponse } from 'node:http';
-import type { AddressInfo } from 'node:net';
+import { type AddressInfo, isIPv6 } from 'node:net';
 import { SandboxAccess } from './sandbox-access';
 import { SandboxApi } from './sandbox-api';
 import { apiError } from './sandbox-api-error';
@@ -19,7 +19,7 @@ import { SandboxRecorder } from './sandbox-recorder';
 import { SandboxTokenEndpoint } from './sandbox-token';
 import { SandboxWebhooks } from './sandbox-webhooks';
 import { SandboxWebhooksApi } from './sandbox-webhooks-api';
-import { sandboxOptions, SYSTEM_CLOCK, type SandboxClock, type SandboxOptions } from './sandbox.options';
+import { sandboxOptions, type SandboxClock, type SandboxOptions } from './sandbox.options';
 
 /** Room for a write of 10 records with long texts. */
 const MAX_BODY_BYTES = 2 * 1024 * 1024;
@@ -36,7 +36,7 @@ const WEBHOOKS_PREFIX = '/v0/bases/';
  */
 export class AirtableSandbox {
   readonly options: SandboxOptions;
-  /** What every expiry reads: `options.clock`, e.g. a test's clock that it moves instead of waiting. */
+  /** What every expiry reads (not the rate limit): `options.clock`, e.g. a test's clock that it moves instead of waiting. */
   readonly clock: SandboxClock;
   readonly user = SANDBOX_USER;
   readonly bases: SandboxBase[];
@@ -56,16 +56,18 @@ export class AirtableSandbox {
 
   constructor(overrides: Partial<SandboxOptions> = {}) {
     this.options = sandboxOptions(overrides);
-    this.clock = this.options.clock ?? SYSTEM_CLOCK;
+    this.clock = this.options.clock;
     ({ bases: this.bases, records: this.records } = sandboxContents(this.options, overrides));
-    this.grants = new GrantStore(this.options);
+    // Test controls and ping results change saved state outside any request.
+    const changed = () => this.persistence?.changed();
+    this.grants = new GrantStore(this.options, changed);
     this.authorizeEndpoint = new SandboxAuthorizeEndpoint(this.options, this.grants, this.user, this.bases);
     this.tokenEndpoint = new SandboxTokenEndpoint(this.options, this.grants, this.recorder);
     // One limit per base for every route, as in Airtable.
     const access = new SandboxAccess(this.grants, this.bases, new SandboxRateLimit(this.options.rateLimitPerSecond, this.options.rateLimitLockoutMs));
     this.api = new SandboxApi(this.options, access, this.user, this.bases);
     const iterations = new ListIterations(this.options.offsetTtlMs, this.options.maxListIterations, this.clock);
-    this.webhooks = new SandboxWebhooks(this.options, this.user, this.records);
+    this.webhooks = new SandboxWebhooks(this.options, this.user, this.records, { changed });
     const writes = new SandboxRecordWrites(this.records, (transaction) => this.webhooks.record(transaction));
     this.recordsApi = new SandboxRecordsApi(access, new SandboxRecordReads(this.records, iterations), writes);
     this.webhooksApi = new SandboxWebhooksApi(access, this.webhooks);
@@ -75,16 +77,25 @@ export class AirtableSandbox {
   get url(): string {
     const address = this.server?.address() as AddressInfo | null | undefined;
     if (!address) throw new Error('The sandbox is not listening');
-    return `http://${this.options.host}:${address.port}`;
+    const host = isIPv6(this.options.host) ? `[${this.options.host}]` : this.options.host;
+    return `http://${host}:${address.port}`;
   }
 
   async listen(): Promise<this> {
     await this.persistence?.open();
-    this.server = createServer({ maxHeaderSize: MAX_HEADER_BYTES }, (req, res) => void this.serve(req, res));
-    await new Promise<void>((resolve, reject) => {
-      this.server!.once('error', reject);
-      this.server!.listen(this.options.port, this.options.host, resolve);
-    });
+    const server = createServer({ maxHeaderSize: MAX_HEADER_BYTES }, (req, res) => void this.serve(req, res));
+    try {
+      await new Promise<void>((resolve, reject) => {
+        server.once('error', reject);
+        server.listen(this.options.port, this.options.host, resolve);
+      });
+    } catch (error) {
+      // E.g. the port is in use: the data file is free again for a sandbox that can start.
+      this.webhooks.close();
+      await this.persistence?.close();
+      throw error;
+    }
+    this.server = server;
     return this;
   }
 

@@ -100,6 +100,9 @@ describe('the airtable-sandbox command', () => {
     const first = await launch(args);
     const token = await sandboxAccessToken(first);
     const created = await new Airtable({ apiKey: token, endpointUrl: first.url }).base(SHOP)('Products').create({ Name: 'Kept' });
+    const refused = await finish(run([...args, '--port', '0']));
+    expect(refused.code).toBe(1);
+    expect(refused.stderr).toContain(`data file ${dataFile} is in use by process ${first.child.pid}`);
     expect(await stop(first)).toBe(0);
 
     const second = await launch(args);
@@ -110,6 +113,7 @@ describe('the airtable-sandbox command', () => {
   it('refuses bad options with a message and the usage, without starting', async () => {
     const cases: Array<[string[], RegExp]> = [
       [['--redirect-uri', REDIRECT], /--client-id is required/],
+      [['--client-id', 'a'], /--redirect-uri is required/],
       [['--client-id', 'a', '--redirect-uri', REDIRECT, '--port', '99999'], /--port: "99999" is not a port number/],
       [['--client-id', 'a', '--redirect-uri', REDIRECT, '--verbose'], /Unknown option '--verbose'/],
     ];

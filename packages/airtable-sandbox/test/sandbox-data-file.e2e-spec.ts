@@ -1,4 +1,6 @@
-import { mkdtemp, readFile, rm, stat, writeFile } from 'node:fs/promises';
+import { spawnSync } from 'node:child_process';
+import { access, mkdtemp, readFile, rm, stat, writeFile } from 'node:fs/promises';
+import { createServer } from 'node:net';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { type AirtableSandbox, startSandbox } from '../src/sandbox.server';
@@ -20,6 +22,15 @@ async function refresh(sandbox: AirtableSandbox, refreshToken: string): Promise<
   const body = new URLSearchParams({ grant_type: 'refresh_token', refresh_token: refreshToken, client_id: CLIENTS[0].clientId });
   const res = await fetch(`${sandbox.url}/oauth2/v1/token`, { method: 'POST', headers: { 'content-type': 'application/x-www-form-urlencoded' }, body });
   return { status: res.status, body: await res.json() };
+}
+
+/** Waits until the data file says `saved`, as a later reader of it would see. */
+async function savedSoon(file: string, saved: (text: string) => boolean): Promise<void> {
+  const deadline = Date.now() + 3_000;
+  while (!saved(await readFile(file, 'utf8'))) {
+    if (Date.now() > deadline) throw new Error('The data file was not saved');
+    await new Promise((resolve) => setTimeout(resolve, 25));
+  }
 }
 
 describe('the sandbox kept in a data file', () => {
@@ -71,11 +82,58 @@ describe('the sandbox kept in a data file', () => {
     const sandbox = await start(file);
     const { access_token } = await sandboxTokens(sandbox, { scopes: SCOPES, baseIds: [CRM] });
     const created = await call(sandbox, access_token, 'POST', `${CRM}/Deals`, { fields: { Deal: 'Saved soon' } });
-    const deadline = Date.now() + 3_000;
-    while (!(await readFile(file, 'utf8')).includes(created.body.id)) {
-      if (Date.now() > deadline) throw new Error('The data file was not saved');
-      await new Promise((resolve) => setTimeout(resolve, 25));
+    await savedSoon(file, (text) => text.includes(created.body.id));
+  });
+
+  it("saves a test control's change without waiting for a request", async () => {
+    const file = join(folder, 'sandbox.json');
+    const sandbox = await start(file);
+    await sandboxTokens(sandbox, { scopes: SCOPES, baseIds: [CRM] });
+    const [grant] = sandbox.grants.allGrants();
+    sandbox.grants.revoke(grant);
+    await savedSoon(file, (text) => JSON.parse(text).grants.grants[0]?.revoked === true);
+  });
+
+  it("refuses a second sandbox on the same file, naming the process, and leaves the first one's saves intact", async () => {
+    const file = join(folder, 'sandbox.json');
+    const first = await start(file);
+    expect(await readFile(`${file}.lock`, 'utf8')).toBe(`${process.pid}\n`);
+    const { access_token } = await sandboxTokens(first, { scopes: SCOPES, baseIds: [CRM] });
+    const before = await readFile(file, 'utf8');
+    await expect(startSandbox({ port: 0, clients: CLIENTS, tableSizes: SIZES, dataFile: file })).rejects.toThrow(
+      `The sandbox's data file ${file} is in use by process ${process.pid}`,
+    );
+    expect(await readFile(file, 'utf8')).toBe(before);
+
+    const created = await call(first, access_token, 'POST', `${CRM}/Deals`, { fields: { Deal: 'After the refusal' } });
+    await first.stop();
+    running = undefined;
+    expect(await readFile(file, 'utf8')).toContain(created.body.id);
+    await expect(access(`${file}.lock`)).rejects.toThrow(/ENOENT/);
+    const kept = await call(await start(file), access_token, 'GET', `${CRM}/Deals/${created.body.id}`);
+    expect(kept).toMatchObject({ status: 200, body: { fields: { Deal: 'After the refusal' } } });
+  });
+
+  it('takes over a lock left by a process that no longer runs', async () => {
+    const file = join(folder, 'sandbox.json');
+    const gone = spawnSync(process.execPath, ['-e', '']).pid!;
+    await writeFile(`${file}.lock`, `${gone}\n`);
+    await start(file);
+    expect(await readFile(`${file}.lock`, 'utf8')).toBe(`${process.pid}\n`);
+  });
+
+  it('frees the file when the port is taken, for a sandbox that can start', async () => {
+    const file = join(folder, 'sandbox.json');
+    const taken = createServer();
+    await new Promise<void>((resolve) => taken.listen(0, '127.0.0.1', resolve));
+    try {
+      const port = (taken.address() as { port: number }).port;
+      await expect(startSandbox({ port, clients: CLIENTS, tableSizes: SIZES, dataFile: file })).rejects.toThrow(/EADDRINUSE/);
+    } finally {
+      taken.close();
     }
+    await expect(access(`${file}.lock`)).rejects.toThrow(/ENOENT/);
+    await start(file);
   });
 
   it('starts fresh when the file does not exist, and writes it at once', async () => {

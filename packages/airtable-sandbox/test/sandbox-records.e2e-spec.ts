@@ -702,12 +702,14 @@ describe('Airtable sandbox: records', () => {
       expect((await get(`${CRM}/${contacts}`, { token: 'bad' })).status).toBe(401);
       expect((await get(`${PM}/Features`)).status).toBe(200);
       expect(limited.recorder.statusCount(429) - before).toBe(3);
+      // A real wait: the rate limit keeps to real time, not to the sandbox's clock.
       await new Promise((resolve) => setTimeout(resolve, 1_100));
       expect((await get(`${CRM}/${contacts}`)).status).toBe(200);
     });
 
     it('counts a call against the base before looking at its scope', async () => {
       const schemaOnly = await sandboxAccessToken(limited, { scopes: ['schema.bases:read'] });
+      // A real wait, for a fresh second of the rate limit, which keeps to real time.
       await new Promise((resolve) => setTimeout(resolve, 1_100));
       for (let i = 0; i < 5; i++) expect((await call(limited, schemaOnly, 'GET', `${PM}/Features`)).status).toBe(403);
       expect((await call(limited, schemaOnly, 'GET', `${PM}/Features`)).status).toBe(429);

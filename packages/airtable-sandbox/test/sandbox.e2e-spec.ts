@@ -442,6 +442,7 @@ describe('Airtable sandbox', () => {
       const locked = await api(`/v0/meta/bases/${base}/tables`, token);
       expect(locked.status).toBe(429);
       expect((await read(locked)).error.type).toBe('RATE_LIMIT_REACHED');
+      // A real wait: the rate limit keeps to real time, not to the test clock.
       await new Promise((resolve) => setTimeout(resolve, 1_100));
       expect((await api(`/v0/meta/bases/${base}/tables`, token)).status).toBe(200);
     });
