@@ -16,7 +16,7 @@ describe('npm run cli', () => {
     const { status, stdout, stderr } = runCli(args);
     expect(status).toBe(0);
     expect(stdout).toContain('npm run cli -- api-keys create --name NAME --scopes SCOPE[,SCOPE...]');
-    expect(stdout).toContain('Scopes: connections:read, connections:write, data:read, data:write, metrics.');
+    expect(stdout).toContain('Scopes: connections:read, connections:write, data:read, data:write, metrics, credentials:read.');
     expect(stderr).toBe('');
   });
 
@@ -24,7 +24,7 @@ describe('npm run cli', () => {
     const database = tempDatabase();
     const { status, stderr } = runCli(['api-keys', 'create', '--name', 'everything please'], { DATABASE_PATH: database });
     expect(status).toBe(1);
-    expect(stderr).toMatch(/^--scopes is required: .*connections:read, connections:write, data:read, data:write, metrics\./);
+    expect(stderr).toMatch(/^--scopes is required: .*connections:read, connections:write, data:read, data:write, metrics, credentials:read\./);
     expect(stderr).not.toMatch(/\n\s+at /);
     expect(existsSync(database)).toBe(false);
   });

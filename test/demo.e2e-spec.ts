@@ -22,7 +22,7 @@ async function startDemo(port: number, dir: string, options: { nodeArgs?: string
     if (Date.now() > deadline) throw new Error(`No banner: ${demo.logs}`);
     await sleep(50);
   }
-  const key = /Demo API key \(every scope\): (atsk_[A-Za-z0-9_-]{43})/.exec(demo.logs)![1];
+  const key = /Demo API key \(every scope but credentials:read\): (atsk_[A-Za-z0-9_-]{43})/.exec(demo.logs)![1];
   const sandboxUrl = /Airtable is emulated locally at (http:\/\/\S+)/.exec(demo.logs)![1];
   return { demo, key, sandboxUrl };
 }

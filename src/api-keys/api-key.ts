@@ -1,8 +1,14 @@
 import { randomToken, sha256Hex } from '../common/random';
 
 /** What a key may do; a route names the one it needs. */
-export const API_SCOPES = ['connections:read', 'connections:write', 'data:read', 'data:write', 'metrics'] as const;
+export const API_SCOPES = ['connections:read', 'connections:write', 'data:read', 'data:write', 'metrics', 'credentials:read'] as const;
 export type ApiScope = (typeof API_SCOPES)[number];
+
+/**
+ * Scopes a key gets only when they are asked for by name, never as part of "every scope": a key with
+ * `credentials:read` can take Airtable tokens out of the service.
+ */
+export const BY_NAME_ONLY: readonly ApiScope[] = ['credentials:read'];
 
 /** Secret scanners look for this prefix (`atsk_` + 43 base64url characters), so a leaked key is found. */
 export const API_KEY_PREFIX = 'atsk_';

@@ -1,4 +1,4 @@
-import { Controller, Delete, Get, HttpCode, Param, Req, UseGuards } from '@nestjs/common';
+import { Controller, Delete, Get, HttpCode, Param, Post, Req, UseGuards } from '@nestjs/common';
 import { ApiBearerAuth, ApiNoContentResponse, ApiOkResponse, ApiOperation, ApiQuery, ApiResponse, ApiTags } from '@nestjs/swagger';
 import { ApiKeyGuard, RequiresScope } from '../api-keys/api-key.guard';
 import { AppError, ErrorCode } from '../common/app-error';
@@ -7,10 +7,15 @@ import { HttpExchange, type HttpRequest } from '../common/http-exchange';
 import { NoStore } from '../common/no-store.decorator';
 import { strictQuery } from '../common/strict-query';
 import { EventsService, connectionView } from '../events/events.service';
+import { Metrics } from '../metrics/metrics';
 import { CONNECTION_ID, ConnectionStore } from './connection.store';
+import { AccessTokenDto } from './dto/access-token.dto';
 import { ConnectionDto, ConnectionsPageDto } from './dto/connection.dto';
+import { TokenService } from './token.service';
 
 const DEFAULT_PAGE = 100;
+/** A token handed out is good for at least this long, unless Airtable's tokens live shorter. */
+const MIN_TOKEN_VALIDITY_MS = 5 * 60_000;
 
 /** The same view of a connection an event carries. */
 const view = (connection: Parameters<typeof connectionView>[0]) => connectionView(connection) as unknown as ConnectionDto;
@@ -27,6 +32,8 @@ export class ConnectionsController {
     private readonly connections: ConnectionStore,
     private readonly http: HttpExchange,
     private readonly events: EventsService,
+    private readonly tokens: TokenService,
+    private readonly metrics: Metrics,
   ) {}
 
   @Get()
@@ -57,6 +64,20 @@ export class ConnectionsController {
   @ApiResponse({ status: 404, type: ErrorResponseDto, description: 'connection_not_found' })
   async get(@Param('id') id: string): Promise<ConnectionDto> {
     return view((await this.connections.found(id)).connection);
+  }
+
+  @Post(':id/access-token')
+  @HttpCode(200)
+  @NoStore()
+  @RequiresScope('credentials:read')
+  @ApiOperation({ summary: "A fresh Airtable access token of the connection, for a backend that calls Airtable itself (refreshed first when it has less than 5 minutes left)" })
+  @ApiOkResponse({ type: AccessTokenDto })
+  @ApiResponse({ status: 404, type: ErrorResponseDto, description: 'connection_not_found' })
+  @ApiResponse({ status: 409, type: ErrorResponseDto, description: 'reauth_required' })
+  async accessToken(@Param('id') id: string): Promise<AccessTokenDto> {
+    const tokens = await this.tokens.freshTokens(await this.connections.found(id), MIN_TOKEN_VALIDITY_MS);
+    this.metrics.accessTokensGiven.inc();
+    return { accessToken: tokens.accessToken, expiresAt: new Date(tokens.expiresAt).toISOString(), scopes: tokens.scopes };
   }
 
   @Delete(':id')

@@ -66,6 +66,17 @@ export class TokenService {
   }
 
   /**
+   * The connection's tokens with at least `minValidityMs` left (or as much as Airtable gives), for a
+   * backend that calls Airtable itself: refreshed first when they have less, once across the fleet.
+   */
+  async freshTokens(connection: StoredConnection, minValidityMs: number): Promise<TokenSet> {
+    const { id, tokens } = usable(this.store.open(connection));
+    if (tokens.expiresAt - Math.max(minValidityMs, this.config.refreshMarginMs) > this.clock.now()) return tokens;
+    await this.refresh(id, tokens.accessToken);
+    return (await this.load(id)).tokens;
+  }
+
+  /**
    * Refreshes unless the stored token is no longer `staleToken` (someone refreshed meanwhile). One
    * caller per process gets through SingleFlight, one per fleet through the lock.
    */

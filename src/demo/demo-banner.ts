@@ -35,7 +35,7 @@ export function demoBanner({ serviceUrl, sandboxUrl, apiKey, dir, database }: De
     '   SANDBOX MODE: Airtable itself is not used.',
     `   Airtable is emulated locally at ${sandboxUrl}`,
     `   Open ${serviceUrl} and click "Connect Airtable".`,
-    `   Demo API key (every scope): ${apiKey}`,
+    `   Demo API key (every scope but credentials:read): ${apiKey}`,
     ...kept,
     '  ==========================================================',
     '',

@@ -18,6 +18,7 @@ export class Metrics {
   readonly rateLimited = new Counter({ name: 'airtable_rate_limited_total', help: "Airtable's 429s per base; each locks the base out for 30 s", labelNames: ['base'], registers: [this.registry] });
   readonly pacerWait = new Histogram({ name: 'airtable_pacer_wait_seconds', help: "How long calls waited for their base's turn", registers: [this.registry], buckets: [0, 0.05, 0.1, 0.25, 0.5, 1, 2, 5] });
   readonly pacerRefused = new Counter({ name: 'airtable_pacer_refused_total', help: 'Calls refused locally (queue too long, or the base locked out), per base', labelNames: ['base'], registers: [this.registry] });
+  readonly accessTokensGiven = new Counter({ name: 'access_tokens_given_total', help: 'Access tokens handed to a backend (POST /api/connections/:id/access-token)', registers: [this.registry] });
   readonly refreshes = new Counter({ name: 'token_refreshes_total', help: 'Token refreshes by outcome', labelNames: ['outcome'], registers: [this.registry] });
 
   readonly webhookPings = new Counter({ name: 'webhook_pings_total', help: "Airtable's webhook notifications, by result (accepted, refused)", labelNames: ['result'], registers: [this.registry] });
